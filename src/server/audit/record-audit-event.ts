@@ -1,0 +1,100 @@
+/**
+ * The one audit writer. Called inside the transaction of the change it records, so the change and its
+ * record commit or roll back together. Each event is chained to the previous one by sha256.
+ */
+import { createHash } from "node:crypto";
+import type { Prisma } from "../../generated/prisma/client";
+import { canonicalJson } from "./canonical-json";
+
+export type AuditTransaction = Prisma.TransactionClient;
+
+export interface AuditActor {
+  sub: string;
+  name: string;
+  type: "USER" | "CLIENT" | "SYSTEM";
+}
+
+export interface AuditRequestContext {
+  requestId: string;
+  ip: string;
+  userAgent: string;
+}
+
+export interface AuditEventInput {
+  actor: AuditActor;
+  tenantId?: string | null;
+  action: string;
+  targetType: string;
+  targetId?: string;
+  before?: unknown;
+  after?: unknown;
+  request?: AuditRequestContext;
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+/** Serialises writers of the chain; any fixed 64-bit number unique to this purpose. */
+const AUDIT_CHAIN_LOCK = 7_345_001_001n;
+
+export interface HashedFields {
+  at: string;
+  actorSub: string;
+  actorName: string;
+  actorType: string;
+  tenantId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  before: unknown;
+  after: unknown;
+  requestId: string;
+  ip: string;
+  userAgent: string;
+}
+
+export function hashAuditEvent(fields: HashedFields, prevHash: string): string {
+  return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(fields)).digest("hex");
+}
+
+/** JSON-safe copy (Dates as ISO strings, BigInts as strings) so what is hashed is what jsonb stores. */
+export function toAuditJson(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(
+    JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item)),
+  ) as unknown;
+}
+
+export async function recordAuditEvent(tx: AuditTransaction, input: AuditEventInput): Promise<{ id: bigint; hash: string }> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const at = new Date();
+  const fields: HashedFields = {
+    at: at.toISOString(),
+    actorSub: input.actor.sub,
+    actorName: input.actor.name,
+    actorType: input.actor.type,
+    tenantId: input.tenantId ?? null,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId ?? "",
+    before: toAuditJson(input.before),
+    after: toAuditJson(input.after),
+    requestId: input.request?.requestId ?? "",
+    ip: input.request?.ip ?? "",
+    userAgent: (input.request?.userAgent ?? "").slice(0, 500),
+  };
+  const hash = hashAuditEvent(fields, prevHash);
+  const created = await tx.auditEvent.create({
+    data: {
+      ...fields,
+      at,
+      actorType: input.actor.type,
+      before: fields.before === null ? undefined : (fields.before as Prisma.InputJsonValue),
+      after: fields.after === null ? undefined : (fields.after as Prisma.InputJsonValue),
+      prevHash,
+      hash,
+    },
+    select: { id: true },
+  });
+  return { id: created.id, hash };
+}

@@ -1,0 +1,135 @@
+/**
+ * Starts the whole product in one process: database (embedded Postgres when DATABASE_URL is unset),
+ * migrations, the development IdP (STS_DEMO=1 only) and the Next.js app behind one HTTP server with
+ * graceful shutdown. `npm start`, `npm run demo` and the end-to-end tests all come through here.
+ */
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { z } from "zod";
+import { ConfigError, parseConfig, type AppConfig } from "../config";
+import { startEmbeddedPostgres } from "../db/embedded-postgres";
+import { migrateDatabase } from "../db/migrate";
+import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
+import { loadOrCreateDemoSecrets } from "./demo-secrets";
+import { freeLocalPort } from "../db/free-port";
+import { prepareData } from "./prepare-data";
+
+export interface RunningServer {
+  url: string;
+  config: AppConfig;
+  idpIssuer: string | undefined;
+  stop: () => Promise<void>;
+}
+
+const launcherSchema = z.object({
+  STS_DEMO: z.enum(["1", "0", "true", "false", ""]).default("0"),
+  STS_DATA_DIR: z.string().min(1).default(".data"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  STS_DEMO_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  STS_DEMO_IDP_ROLE_PATH: z.string().min(1).optional(),
+  STS_DEMO_IDP_GROUPS_PATH: z.string().min(1).optional(),
+});
+
+export const DEMO_OIDC_CLIENT_ID = "sts-console";
+export const DEMO_API_RESOURCE = "api://sts";
+
+export async function startServer(options: { dev: boolean; log: (message: string) => void }): Promise<RunningServer> {
+  const { log } = options;
+  const launcher = launcherSchema.safeParse(
+    Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")),
+  );
+  if (!launcher.success) {
+    throw new ConfigError(launcher.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const demo = launcher.data.STS_DEMO === "1" || launcher.data.STS_DEMO === "true";
+  const dataDir = path.resolve(launcher.data.STS_DATA_DIR);
+  const cleanups: (() => Promise<void>)[] = [];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => log(`shutdown step failed: ${String(error)}`));
+    }
+  };
+
+  try {
+    if (launcher.data.PORT === 0) process.env.PORT = String(await freeLocalPort({ avoid: [5432] }));
+    let idp: DevIdp | undefined;
+    if (demo) {
+      const secrets = await loadOrCreateDemoSecrets(dataDir);
+      process.env.NEXTAUTH_SECRET ||= secrets.nextAuthSecret;
+      process.env.STS_KEY_ENCRYPTION_KEY ||= secrets.keyEncryptionKey;
+      if (!process.env.OIDC_ISSUER) {
+        const provisional = parseConfig({ ...process.env, OIDC_ISSUER: "http://localhost", OIDC_CLIENT_ID: "x", OIDC_CLIENT_SECRET: "x" });
+        const idpPort = launcher.data.STS_DEMO_IDP_PORT || (await freeLocalPort({ avoid: [5432] }));
+        idp = await startDevIdp({
+          port: idpPort,
+          cookieKeys: secrets.idpCookieKeys,
+          signingJwks: secrets.idpJwks,
+          clientId: DEMO_OIDC_CLIENT_ID,
+          clientSecret: secrets.oidcClientSecret,
+          redirectUris: [`${provisional.STS_PUBLIC_URL}/api/auth/callback/oidc`],
+          postLogoutRedirectUris: [`${provisional.STS_PUBLIC_URL}/signed-out`],
+          roleClaimPath: launcher.data.STS_DEMO_IDP_ROLE_PATH ?? provisional.STS_ROLE_PATH,
+          groupsClaimPath: launcher.data.STS_DEMO_IDP_GROUPS_PATH ?? provisional.STS_GROUPS_PATH,
+          apiResource: DEMO_API_RESOURCE,
+          log,
+        });
+        cleanups.push(idp.stop);
+        process.env.OIDC_ISSUER = idp.issuer;
+        process.env.OIDC_CLIENT_ID = DEMO_OIDC_CLIENT_ID;
+        process.env.OIDC_CLIENT_SECRET = secrets.oidcClientSecret;
+        process.env.OIDC_DISPLAY_NAME ||= "the development IdP";
+      }
+    }
+
+    if (!process.env.DATABASE_URL) {
+      log(`DATABASE_URL is not set: starting the embedded PostgreSQL under ${path.join(dataDir, "pg")}`);
+      const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), log });
+      cleanups.push(embedded.stop);
+      process.env.DATABASE_URL = embedded.connectionString;
+    }
+
+    const config = parseConfig();
+    process.env.NEXTAUTH_URL = config.STS_PUBLIC_URL;
+    const databaseUrl = config.DATABASE_URL ?? "";
+    const migration = await migrateDatabase(databaseUrl, { log });
+    if (migration.applied.length > 0) log(`applied migrations: ${migration.applied.join(", ")}`);
+    await prepareData(databaseUrl, { demo, log });
+
+    const app = next({ dev: options.dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    const server = http.createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "internal_error" }));
+      });
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.PORT, config.HOST === "localhost" ? "127.0.0.1" : config.HOST, () => resolve());
+    });
+    cleanups.push(async () => {
+      await app.close();
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => {
+            server.closeAllConnections();
+            resolve();
+          }, 10_000).unref();
+        }),
+    );
+
+    return { url: config.STS_PUBLIC_URL, config, idpIssuer: idp?.issuer, stop: runCleanups };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}

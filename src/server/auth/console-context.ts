@@ -11,17 +11,11 @@ import { getDb } from "../db/client";
 import type { AuditRequestContext } from "../audit/record-audit-event";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, isUsableRequestId } from "../http/client-address";
 import { getAuthOptions } from "./auth-options";
-import { grantsConsoleVisibility } from "./console-permissions";
-import { holdsBootstrapRole, mappingSubjects, type IamIdentity } from "./identity";
-import { loadTenantPermissions, type TenantPermissions } from "./tenant-permissions";
+import type { ConsoleContext } from "./authorize";
+import { holdsBootstrapRole, mappingSubjects } from "./identity";
+import { loadTenantPermissions } from "./tenant-permissions";
 
-export interface ConsoleContext {
-  identity: IamIdentity;
-  isBootstrapAdmin: boolean;
-  /** tenantId → permissions held there through live mappings. */
-  tenantPermissions: TenantPermissions;
-  request: AuditRequestContext;
-}
+export { canUseConsole, type ConsoleContext } from "./authorize";
 
 export type SessionState =
   | { state: "signed-out" }
@@ -54,13 +48,4 @@ export async function getSessionState(): Promise<SessionState> {
       request: await readRequestContext(),
     },
   };
-}
-
-/** The console opens for the bootstrap admin and for anyone holding an STS_IAM_ROLE_* permission somewhere. */
-export function canUseConsole(context: ConsoleContext): boolean {
-  if (context.isBootstrapAdmin) return true;
-  for (const permissions of context.tenantPermissions.values()) {
-    for (const permission of permissions) if (grantsConsoleVisibility(permission)) return true;
-  }
-  return false;
 }

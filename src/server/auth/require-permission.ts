@@ -5,9 +5,9 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../http/errors";
-import { canUseConsole, getSessionState, type ConsoleContext } from "./console-context";
-import { grantsConsoleVisibility } from "./console-permissions";
+import { ForbiddenError, UnauthenticatedError } from "../http/errors";
+import { canUseConsole, type ConsoleContext } from "./authorize";
+import { getSessionState } from "./console-context";
 
 function signInPath(returnTo: string, reason?: string): string {
   const query = new URLSearchParams({ callbackUrl: returnTo });
@@ -39,41 +39,4 @@ export async function requireConsoleUser(): Promise<ConsoleContext> {
     throw new ForbiddenError("You have no access to this console: none of your IAM roles or groups is mapped here.");
   }
   return session.context;
-}
-
-export function requireBootstrapAdmin(context: ConsoleContext): void {
-  if (!context.isBootstrapAdmin) {
-    throw new ForbiddenError("Only the bootstrap administrator may do this.");
-  }
-}
-
-/** Whether the user may see the tenant at all (any STS_IAM_ROLE_* permission there, or bootstrap). */
-export function canSeeTenant(context: ConsoleContext, tenantId: string): boolean {
-  if (context.isBootstrapAdmin) return true;
-  const permissions = context.tenantPermissions.get(tenantId);
-  return permissions !== undefined && [...permissions].some(grantsConsoleVisibility);
-}
-
-/**
- * Requires one of `anyOf` in the tenant. A tenant the user cannot see at all is reported as not found,
- * so tenant names do not leak; a visible tenant without the permission is a 403 naming it.
- */
-export function requireTenantPermission(
-  context: ConsoleContext,
-  tenant: { id: string; slug: string },
-  anyOf: readonly string[],
-): void {
-  if (!canSeeTenant(context, tenant.id)) throw new NotFoundError(`No tenant "${tenant.slug}".`);
-  if (context.isBootstrapAdmin) return;
-  const permissions = context.tenantPermissions.get(tenant.id);
-  if (!anyOf.some((permission) => permissions?.has(permission))) {
-    throw new ForbiddenError(
-      `This needs ${anyOf.join(" or ")} in tenant "${tenant.slug}".`,
-      anyOf.join(" | "),
-    );
-  }
-}
-
-export function holdsTenantPermission(context: ConsoleContext, tenantId: string, permission: string): boolean {
-  return context.isBootstrapAdmin || (context.tenantPermissions.get(tenantId)?.has(permission) ?? false);
 }

@@ -6,19 +6,11 @@ import "server-only";
 import { ZodError } from "zod";
 import { logger } from "../logger";
 import { requireConsoleUser } from "../auth/require-permission";
-import type { ConsoleContext } from "../auth/console-context";
-import { DomainError, ValidationError } from "./errors";
-
-export function zodToValidationError(error: ZodError, what = "request"): ValidationError {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.join(".") || what;
-    (fieldErrors[field] ??= []).push(issue.message);
-  }
-  const first = error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
-  return new ValidationError(`Invalid ${what}: ${where}${first?.message ?? "malformed"}`, fieldErrors);
-}
+import type { ConsoleContext } from "../auth/authorize";
+import { getConfig } from "../config";
+import { assertSameOrigin } from "./same-origin";
+import { DomainError } from "./errors";
+import { zodToValidationError } from "./zod-error";
 
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof ZodError) return toErrorResponse(zodToValidationError(error));
@@ -37,17 +29,30 @@ export function toErrorResponse(error: unknown): Response {
   );
 }
 
-type RouteParams = { params: Promise<Record<string, string | string[]>> };
+export type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
 
+export async function routeParam(route: RouteParams, name: string): Promise<string> {
+  const value = (await route.params)[name];
+  return decodeURIComponent(Array.isArray(value) ? (value[0] ?? "") : (value ?? ""));
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Console API: signed in with console access; mutations must come from the console's own origin. */
 export function withConsoleAuth(
   handler: (request: Request, context: ConsoleContext, route: RouteParams) => Promise<Response>,
 ): (request: Request, route: RouteParams) => Promise<Response> {
   return async (request, route) => {
     try {
+      if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request, getConfig().STS_PUBLIC_URL);
       const context = await requireConsoleUser();
       return await handler(request, context, route);
     } catch (error) {
       return toErrorResponse(error);
     }
   };
+}
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }

@@ -1,6 +1,7 @@
-/** Data every start needs: the permission catalog (idempotent). Demo data is added by the demo seed. */
+/** Data every start needs: the permission catalog (idempotent), and in demo mode the demo data set. */
 import { createPrismaClient } from "../db/client";
 import { importPermissionCatalog, readCatalogFile } from "../permissions/import-permission-catalog";
+import { seedDemo } from "../seed/seed-demo";
 
 export async function prepareData(
   databaseUrl: string,
@@ -12,6 +13,10 @@ export async function prepareData(
     const result = await importPermissionCatalog(db, catalog);
     if (result.added > 0 || result.updated > 0) {
       options.log(`permission catalog ${catalog.version}: ${result.added} added, ${result.updated} updated`);
+    }
+    if (options.demo) {
+      const seeded = await seedDemo(db);
+      if (seeded.created > 0) options.log(`demo data: ${seeded.created} records created`);
     }
   } finally {
     await db.$disconnect();

@@ -11,7 +11,9 @@ const bool = z
 
 const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const httpUrl = z.url({ protocol: /^https?$/, normalize: true }).transform((value) => value.replace(/\/+$/, ""));
+const httpUrl = z
+  .url({ protocol: /^https?$/, normalize: true })
+  .transform((value) => value.replace(/\/+$/, ""));
 
 const claimPath = z
   .string()
@@ -27,7 +29,9 @@ const trustProxy = z
   .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value)));
 
 const secret = (minLength: number) =>
-  z.string().min(minLength, `must be at least ${minLength} characters (generate one with: openssl rand -base64 48)`);
+  z
+    .string()
+    .min(minLength, `must be at least ${minLength} characters (generate one with: openssl rand -base64 48)`);
 
 /** 32 bytes, given as 64 hex characters or as base64/base64url. */
 const keyEncryptionKey = z.string().transform((value, ctx) => {
@@ -75,7 +79,14 @@ const environmentSchema = z.object({
 
   STS_ROLE_PATH: claimPath.default("roles"),
   STS_GROUPS_PATH: claimPath.default("groups"),
-  STS_CLAIM_SEPARATOR: z.string().max(5).optional(),
+  STS_CLAIM_SEPARATOR: z
+    .string()
+    .max(5)
+    .refine(
+      (value) => !/\s/.test(value),
+      'must not be white space: group names such as "Domain Admins" contain spaces',
+    )
+    .optional(),
   STS_BOOTSTRAP_ROLE: z.string().trim().min(1).max(255).default("ONE_STS_ADMIN"),
   STS_SESSION_IDLE_MINUTES: positiveInt(1, 24 * 60).default(30),
   STS_SESSION_MAX_HOURS: positiveInt(1, 24 * 30).default(8),
@@ -111,18 +122,14 @@ export function parseConfig(environment: Record<string, string | undefined> = pr
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const variable = issue.path.join(".") || "(environment)";
-        const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+        const message = present[variable] === undefined ? "is required" : issue.message;
         return `${variable} ${message}`;
       }),
     );
   }
   const env = result.data;
-  const problems: string[] = [];
-  if (env.STS_CLAIM_SEPARATOR !== undefined && /\s/.test(env.STS_CLAIM_SEPARATOR)) {
-    problems.push("STS_CLAIM_SEPARATOR must not be white space: group names such as \"Domain Admins\" contain spaces");
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const publicUrl = env.STS_PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`;
+  const publicUrl =
+    env.STS_PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`;
   return {
     ...env,
     STS_PUBLIC_URL: publicUrl,

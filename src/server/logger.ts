@@ -4,7 +4,9 @@ const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 
 function threshold(): number {
   const level = process.env.LOG_LEVEL;
-  return level === "debug" || level === "info" || level === "warn" || level === "error" ? order[level] : order.info;
+  return level === "debug" || level === "info" || level === "warn" || level === "error"
+    ? order[level]
+    : order.info;
 }
 
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {

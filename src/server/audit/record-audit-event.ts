@@ -63,7 +63,10 @@ export function toAuditJson(value: unknown): unknown {
   ) as unknown;
 }
 
-export async function recordAuditEvent(tx: AuditTransaction, input: AuditEventInput): Promise<{ id: bigint; hash: string }> {
+export async function recordAuditEvent(
+  tx: AuditTransaction,
+  input: AuditEventInput,
+): Promise<{ id: bigint; hash: string }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;

@@ -40,7 +40,11 @@ export function canSeeTenant(context: ConsoleContext, tenantId: string): boolean
   return false;
 }
 
-export function holdsTenantPermission(context: ConsoleContext, tenantId: string, permission: string): boolean {
+export function holdsTenantPermission(
+  context: ConsoleContext,
+  tenantId: string,
+  permission: string,
+): boolean {
   return context.isBootstrapAdmin || (context.tenantPermissions.get(tenantId)?.has(permission) ?? false);
 }
 
@@ -55,7 +59,10 @@ export function requireTenantPermission(
 ): void {
   if (!canSeeTenant(context, tenant.id)) throw new NotFoundError(`No organisation "${tenant.slug}".`);
   if (anyOf.some((permission) => holdsTenantPermission(context, tenant.id, permission))) return;
-  throw new ForbiddenError(`This needs ${anyOf.join(" or ")} in organisation "${tenant.slug}".`, anyOf.join(" | "));
+  throw new ForbiddenError(
+    `This needs ${anyOf.join(" or ")} in organisation "${tenant.slug}".`,
+    anyOf.join(" | "),
+  );
 }
 
 /** Nobody grants what they do not hold: a tenant admin may hand out only permissions they have there. */

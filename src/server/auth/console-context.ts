@@ -11,11 +11,10 @@ import { getDb } from "../db/client";
 import type { AuditRequestContext } from "../audit/record-audit-event";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, isUsableRequestId } from "../http/client-address";
 import { getAuthOptions } from "./auth-options";
-import type { ConsoleContext } from "./authorize";
-import { holdsBootstrapRole, mappingSubjects } from "./identity";
-import { loadTenantPermissions } from "./tenant-permissions";
+import { buildConsoleContext } from "./build-console-context";
 
 export { canUseConsole, type ConsoleContext } from "./authorize";
+import type { ConsoleContext } from "./authorize";
 
 export type SessionState =
   | { state: "signed-out" }
@@ -37,15 +36,11 @@ export async function getSessionState(): Promise<SessionState> {
   if (session?.ended) return { state: "ended", reason: session.ended };
   const identity = session?.identity;
   if (!identity?.sub) return { state: "signed-out" };
-  const config = getConfig();
-  const tenantPermissions = await loadTenantPermissions(getDb(), "GROUP", mappingSubjects(identity));
-  return {
-    state: "signed-in",
-    context: {
-      identity,
-      isBootstrapAdmin: holdsBootstrapRole(identity, config.STS_BOOTSTRAP_ROLE),
-      tenantPermissions,
-      request: await readRequestContext(),
-    },
-  };
+  const context = await buildConsoleContext(
+    getDb(),
+    identity,
+    getConfig().STS_BOOTSTRAP_ROLE,
+    await readRequestContext(),
+  );
+  return { state: "signed-in", context };
 }

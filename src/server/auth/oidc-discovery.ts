@@ -18,7 +18,10 @@ const FAILURE_CACHE_MS = 5_000;
 let cache: { at: number; result: IssuerMetadata | Error } | undefined;
 
 export class IdpUnreachableError extends Error {
-  constructor(readonly issuer: string, reason: string) {
+  constructor(
+    readonly issuer: string,
+    reason: string,
+  ) {
     super(`The identity provider ${issuer} could not be reached: ${reason}`);
     this.name = "IdpUnreachableError";
   }
@@ -38,9 +41,13 @@ export async function getIssuerMetadata(): Promise<IssuerMetadata> {
     });
     if (!response.ok) throw new IdpUnreachableError(issuer, `discovery answered HTTP ${response.status}`);
     const parsed = discoverySchema.safeParse(await response.json());
-    if (!parsed.success) throw new IdpUnreachableError(issuer, "the discovery document is not valid OpenID Connect metadata");
+    if (!parsed.success)
+      throw new IdpUnreachableError(issuer, "the discovery document is not valid OpenID Connect metadata");
     if (parsed.data.issuer.replace(/\/+$/, "") !== issuer) {
-      throw new IdpUnreachableError(issuer, `the discovery document names another issuer (${parsed.data.issuer})`);
+      throw new IdpUnreachableError(
+        issuer,
+        `the discovery document names another issuer (${parsed.data.issuer})`,
+      );
     }
     cache = { at: now, result: parsed.data };
     return parsed.data;
@@ -64,5 +71,7 @@ export async function fetchUserinfo(accessToken: string): Promise<Record<string,
   });
   if (!response.ok) return undefined;
   const body: unknown = await response.json().catch(() => undefined);
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
 }

@@ -32,11 +32,15 @@ export async function requireConsoleUser(): Promise<ConsoleContext> {
   if (session.state === "signed-out") throw new UnauthenticatedError();
   if (session.state === "ended") {
     throw new UnauthenticatedError(
-      session.reason === "idle" ? "Your session ended after inactivity. Sign in again." : "Your session expired. Sign in again.",
+      session.reason === "idle"
+        ? "Your session ended after inactivity. Sign in again."
+        : "Your session expired. Sign in again.",
     );
   }
   if (!canUseConsole(session.context)) {
-    throw new ForbiddenError("You have no access to this console: none of your IAM roles or groups is mapped here.");
+    throw new ForbiddenError(
+      "You have no access to this console: none of your IAM roles or groups is mapped here.",
+    );
   }
   return session.context;
 }

@@ -40,4 +40,3 @@ export async function signOutFromConsole(request: Request): Promise<{ endSession
   url.searchParams.set("post_logout_redirect_uri", `${config.STS_PUBLIC_URL}/signed-out`);
   return { endSessionUrl: url.toString() };
 }
-

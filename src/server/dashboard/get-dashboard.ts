@@ -21,7 +21,9 @@ export interface RecentChange {
   targetId: string;
 }
 
-export async function getDashboard(context: ConsoleContext): Promise<{ checklist: ChecklistItem[]; recent: RecentChange[] }> {
+export async function getDashboard(
+  context: ConsoleContext,
+): Promise<{ checklist: ChecklistItem[]; recent: RecentChange[] }> {
   const db = getDb();
   const config = getConfig();
   const visibleTenantIds = context.isBootstrapAdmin ? undefined : [...context.tenantPermissions.keys()];
@@ -51,7 +53,9 @@ export async function getDashboard(context: ConsoleContext): Promise<{ checklist
       id: "idp",
       title: "Identity provider reachable",
       state: idp ? "failed" : "done",
-      detail: idp ?? `Signed in through ${config.OIDC_ISSUER}; roles from "${config.STS_ROLE_PATH}", groups from "${config.STS_GROUPS_PATH}".`,
+      detail:
+        idp ??
+        `Signed in through ${config.OIDC_ISSUER}; roles from "${config.STS_ROLE_PATH}", groups from "${config.STS_GROUPS_PATH}".`,
     },
     {
       id: "tenant",

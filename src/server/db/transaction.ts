@@ -16,7 +16,8 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === "P2002") return new ConflictError("That already exists: the name or key is taken.");
-    if (error.code === "P2003") return new ValidationError("A referenced record does not exist (or is still in use).");
+    if (error.code === "P2003")
+      return new ValidationError("A referenced record does not exist (or is still in use).");
   }
   return error;
 }

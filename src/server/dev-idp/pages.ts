@@ -63,7 +63,10 @@ ${input.error ? `<div class="error" role="alert">${escapeHtml(input.error)}</div
 /** RP-initiated logout: the form posted by oidc-provider is submitted at once, as Okta does with id_token_hint. */
 export function renderLogoutPage(form: string): string {
   if (!form) {
-    return page("Signed out", `<h1>Signed out</h1><p class="lead">You are signed out of the development IdP.</p>`);
+    return page(
+      "Signed out",
+      `<h1>Signed out</h1><p class="lead">You are signed out of the development IdP.</p>`,
+    );
   }
   return page(
     "Signing out — Development IdP",

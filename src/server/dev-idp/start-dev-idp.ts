@@ -6,7 +6,13 @@
 import http from "node:http";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { URL } from "node:url";
-import Provider, { errors, type AccountClaims, type Configuration, type KoaContextWithOIDC, type JWK } from "oidc-provider";
+import Provider, {
+  errors,
+  type AccountClaims,
+  type Configuration,
+  type KoaContextWithOIDC,
+  type JWK,
+} from "oidc-provider";
 import { demoUsers, findDemoUser, findDemoUserBySub, type DemoUser } from "./demo-users";
 import { renderLoginPage, renderLogoutPage } from "./pages";
 
@@ -84,7 +90,9 @@ export function generateDevIdpJwks(): JWK[] {
 
 export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const issuer = `http://localhost:${options.port}`;
-  const claimScopes = [...new Set([topLevelClaim(options.roleClaimPath), topLevelClaim(options.groupsClaimPath)])];
+  const claimScopes = [
+    ...new Set([topLevelClaim(options.roleClaimPath), topLevelClaim(options.groupsClaimPath)]),
+  ];
 
   const configuration: Configuration = {
     clients: [
@@ -264,7 +272,15 @@ async function handleInteraction(
   const login = form.get("login") ?? "";
   const user = findDemoUser(login);
   if (!user || form.get("password") !== user.password) {
-    html(401, renderLoginPage({ uid: details.uid, users: demoUsers, error: "Unknown user or wrong password.", login }));
+    html(
+      401,
+      renderLoginPage({
+        uid: details.uid,
+        users: demoUsers,
+        error: "Unknown user or wrong password.",
+        login,
+      }),
+    );
     return;
   }
   await provider.interactionFinished(

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 /**
  * The client's IP address. X-Forwarded-For is believed only for as many hops as STS_TRUST_PROXY says
  * there are trusted proxies in front of the app; otherwise the socket's peer address is used.
@@ -14,8 +16,8 @@ export function clientAddress(
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
   // The right-most entries were added by our own proxies; the one before them is the client.
-  const candidate = chain[chain.length - trustedHops];
-  return candidate && /^[0-9a-fA-F:.]{2,45}$/.test(candidate) ? candidate : peer;
+  const candidate = chain[chain.length - trustedHops]?.replace(/^::ffff:/, "");
+  return candidate && isIP(candidate) !== 0 ? candidate : peer;
 }
 
 export const CLIENT_IP_HEADER = "x-sts-client-ip";

@@ -12,7 +12,10 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(message: string, readonly fieldErrors: Record<string, string[]> = {}) {
+  constructor(
+    message: string,
+    readonly fieldErrors: Record<string, string[]> = {},
+  ) {
     super(400, "validation_failed", message, { fieldErrors });
   }
 }
@@ -24,7 +27,10 @@ export class UnauthenticatedError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message: string, readonly missingPermission?: string) {
+  constructor(
+    message: string,
+    readonly missingPermission?: string,
+  ) {
     super(403, "forbidden", message, missingPermission ? { missingPermission } : undefined);
   }
 }
@@ -36,7 +42,10 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string, readonly current?: unknown) {
+  constructor(
+    message: string,
+    readonly current?: unknown,
+  ) {
     super(409, "conflict", message, current === undefined ? undefined : { current });
   }
 }

@@ -27,6 +27,8 @@ export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_L
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ValidationError(`The request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`);
+    throw new ValidationError(
+      `The request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`,
+    );
   }
 }

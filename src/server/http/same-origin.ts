@@ -12,5 +12,7 @@ export function assertSameOrigin(request: Request, publicUrl: string): void {
   }
   const site = request.headers.get("sec-fetch-site");
   if (site === "same-origin" || site === "none") return;
-  throw new ForbiddenError("Cross-site request refused: send the request from the console (Origin header missing).");
+  throw new ForbiddenError(
+    "Cross-site request refused: send the request from the console (Origin header missing).",
+  );
 }

@@ -13,7 +13,12 @@ import { createMappingsSchema, type MappingRow } from "./mapping.types";
  * Desk's "New access": one IAM role name (or client id), then one or more roles in this organisation.
  * Needs STS_IAM_ROLE_CREATE; a tenant admin may only hand out roles whose permissions they hold.
  */
-export async function createMappings(db: Db, context: ConsoleContext, slug: string, input: unknown): Promise<MappingRow[]> {
+export async function createMappings(
+  db: Db,
+  context: ConsoleContext,
+  slug: string,
+  input: unknown,
+): Promise<MappingRow[]> {
   const data = parseInput(createMappingsSchema, input, "mapping");
   const expiresAt = data.expiresAt ? new Date(data.expiresAt) : null;
   if (expiresAt && expiresAt <= new Date()) {
@@ -38,7 +43,12 @@ export async function createMappings(db: Db, context: ConsoleContext, slug: stri
       roles.flatMap((role) => role.permissions.map((permission) => permission.permissionKey)),
     );
     const existing = await tx.mapping.findMany({
-      where: { tenantId: tenant.id, subjectType: data.subjectType, subject: data.subject, roleId: { in: data.roleIds } },
+      where: {
+        tenantId: tenant.id,
+        subjectType: data.subjectType,
+        subject: data.subject,
+        roleId: { in: data.roleIds },
+      },
       select: { role: { select: { key: true } } },
     });
     if (existing.length > 0) {

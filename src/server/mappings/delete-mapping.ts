@@ -19,7 +19,13 @@ export async function deleteMapping(
 ): Promise<{ deleted: string }> {
   const data = parseInput(deleteMappingSchema, input, "mapping deletion");
   return inTransaction(db, async (tx) => {
-    const { tenant, mapping, managersBefore } = await loadMappingForChange(tx, context, slug, mappingId, ConsolePermission.delete);
+    const { tenant, mapping, managersBefore } = await loadMappingForChange(
+      tx,
+      context,
+      slug,
+      mappingId,
+      ConsolePermission.delete,
+    );
     if (mapping.version !== data.version) {
       throw new ConflictError("This mapping was changed since you loaded it. Review it before removing.");
     }

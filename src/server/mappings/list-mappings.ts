@@ -5,7 +5,9 @@ import { parseInput } from "../shared/parse-input";
 import { getTenant } from "../tenants/get-tenant";
 import { listMappingsQuerySchema, type MappingPage, type MappingRow } from "./mapping.types";
 
-export const mappingRowInclude = { role: { select: { id: true, key: true, name: true, tenantId: true } } } as const;
+export const mappingRowInclude = {
+  role: { select: { id: true, key: true, name: true, tenantId: true } },
+} as const;
 
 type MappingWithRole = Prisma.MappingGetPayload<{ include: typeof mappingRowInclude }>;
 
@@ -31,7 +33,12 @@ export function toMappingRow(mapping: MappingWithRole, now = new Date()): Mappin
 }
 
 /** One page of a tenant's mappings with search (subject, role, note), sorting and counts. */
-export async function listMappings(db: Db, context: ConsoleContext, slug: string, query: unknown): Promise<MappingPage> {
+export async function listMappings(
+  db: Db,
+  context: ConsoleContext,
+  slug: string,
+  query: unknown,
+): Promise<MappingPage> {
   const tenant = await getTenant(db, context, slug);
   const params = parseInput(listMappingsQuerySchema, query, "query");
   const search = params.q?.trim();

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { plainText, versionSchema } from "../shared/text";
 
-export const subjectTypeSchema = z.enum(["GROUP", "CLIENT"], { error: "subjectType must be GROUP or CLIENT" });
+export const subjectTypeSchema = z.enum(["GROUP", "CLIENT"], {
+  error: "subjectType must be GROUP or CLIENT",
+});
 
 /** Exactly as the IdP sends it: validated, never trimmed or case-folded. */
 export const subjectSchema = plainText("subject", 255);
@@ -29,7 +31,10 @@ export const updateMappingSchema = z
     expiresAt: expiresAtSchema,
     note: plainText("note", 1000, 0).optional(),
   })
-  .refine((input) => input.expiresAt !== undefined || input.note !== undefined, "change the note or the expiry");
+  .refine(
+    (input) => input.expiresAt !== undefined || input.note !== undefined,
+    "change the note or the expiry",
+  );
 export type UpdateMappingInput = z.input<typeof updateMappingSchema>;
 
 export const deleteMappingSchema = z.object({ version: versionSchema });

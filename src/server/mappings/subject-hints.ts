@@ -35,10 +35,14 @@ export function foldSubject(subject: string): string {
 
 export function describeDifference(typed: string, known: string): string {
   const reasons: string[] = [];
-  if (typed.trim() !== typed || known.trim() !== known || /\s{2,}/.test(typed) !== /\s{2,}/.test(known)) reasons.push("white space");
+  if (typed.trim() !== typed || known.trim() !== known || /\s{2,}/.test(typed) !== /\s{2,}/.test(known))
+    reasons.push("white space");
   if (typed.startsWith("/") !== known.startsWith("/")) reasons.push('a leading "/"');
-  if (typed.trim().replace(/^\/+/, "").toLowerCase() === known.trim().replace(/^\/+/, "").toLowerCase() &&
-      typed.trim().replace(/^\/+/, "") !== known.trim().replace(/^\/+/, "")) reasons.push("letter case");
+  if (
+    typed.trim().replace(/^\/+/, "").toLowerCase() === known.trim().replace(/^\/+/, "").toLowerCase() &&
+    typed.trim().replace(/^\/+/, "") !== known.trim().replace(/^\/+/, "")
+  )
+    reasons.push("letter case");
   return reasons.length > 0 ? reasons.join(" and ") : "spelling";
 }
 
@@ -83,10 +87,18 @@ export async function getSubjectHints(
   ]);
   const nearMisses: SubjectCheck["nearMisses"] = [];
   for (const row of similarObserved) {
-    nearMisses.push({ subject: row.subject, source: "observed", difference: describeDifference(q, row.subject) });
+    nearMisses.push({
+      subject: row.subject,
+      source: "observed",
+      difference: describeDifference(q, row.subject),
+    });
   }
   for (const subject of mappedSet) {
-    if (subject !== q && foldSubject(subject) === folded && !nearMisses.some((miss) => miss.subject === subject)) {
+    if (
+      subject !== q &&
+      foldSubject(subject) === folded &&
+      !nearMisses.some((miss) => miss.subject === subject)
+    ) {
       nearMisses.push({ subject, source: "mapped", difference: describeDifference(q, subject) });
     }
   }
@@ -98,9 +110,12 @@ export async function getSubjectHints(
         : `No technical client "${q}" has been seen yet.`,
     );
   }
-  if (q.trim() !== q) warnings.push("The name starts or ends with white space; identity providers rarely send that.");
+  if (q.trim() !== q)
+    warnings.push("The name starts or ends with white space; identity providers rarely send that.");
   for (const miss of nearMisses) {
-    warnings.push(`"${q}" differs from the ${miss.source} name "${miss.subject}" only by ${miss.difference}.`);
+    warnings.push(
+      `"${q}" differs from the ${miss.source} name "${miss.subject}" only by ${miss.difference}.`,
+    );
   }
   return {
     suggestions,

@@ -19,14 +19,21 @@ export async function updateMapping(
   input: unknown,
 ): Promise<MappingRow> {
   const data = parseInput(updateMappingSchema, input, "mapping change");
-  const expiresAt = data.expiresAt === undefined ? undefined : data.expiresAt === null ? null : new Date(data.expiresAt);
+  const expiresAt =
+    data.expiresAt === undefined ? undefined : data.expiresAt === null ? null : new Date(data.expiresAt);
   if (expiresAt && expiresAt <= new Date()) {
     throw new ValidationError("The expiry must be in the future; remove the mapping to end access now.", {
       expiresAt: ["must be in the future"],
     });
   }
   return inTransaction(db, async (tx) => {
-    const { tenant, mapping, managersBefore } = await loadMappingForChange(tx, context, slug, mappingId, ConsolePermission.edit);
+    const { tenant, mapping, managersBefore } = await loadMappingForChange(
+      tx,
+      context,
+      slug,
+      mappingId,
+      ConsolePermission.edit,
+    );
     if (mapping.version !== data.version) {
       throw new ConflictError(
         `This mapping was changed by someone else since you loaded it. Review the current note and expiry and apply your change again.`,
@@ -38,7 +45,8 @@ export async function updateMapping(
       data: { note: data.note, expiresAt, version: { increment: 1 } },
       include: mappingRowInclude,
     });
-    const expiryChanged = expiresAt !== undefined && (expiresAt?.getTime() ?? null) !== (mapping.expiresAt?.getTime() ?? null);
+    const expiryChanged =
+      expiresAt !== undefined && (expiresAt?.getTime() ?? null) !== (mapping.expiresAt?.getTime() ?? null);
     if (expiryChanged) {
       await assertManagersRemain(tx, tenant, managersBefore);
       await bumpRevisions(tx, [tenant.id]);
@@ -49,8 +57,16 @@ export async function updateMapping(
       action: "mapping.update",
       targetType: "mapping",
       targetId: `${mapping.subjectType}:${mapping.subject}`,
-      before: { role: mapping.role.key, note: mapping.note, expiresAt: mapping.expiresAt?.toISOString() ?? null },
-      after: { role: updated.role.key, note: updated.note, expiresAt: updated.expiresAt?.toISOString() ?? null },
+      before: {
+        role: mapping.role.key,
+        note: mapping.note,
+        expiresAt: mapping.expiresAt?.toISOString() ?? null,
+      },
+      after: {
+        role: updated.role.key,
+        note: updated.note,
+        expiresAt: updated.expiresAt?.toISOString() ?? null,
+      },
       request: context.request,
     });
     return toMappingRow(updated);

@@ -6,7 +6,9 @@ import { inTransaction } from "../db/transaction";
 import { ConflictError, NotFoundError } from "../http/errors";
 import { parseInput } from "../shared/parse-input";
 
-export const deprecatePermissionSchema = z.object({ deprecated: z.boolean({ error: "deprecated must be true or false" }) });
+export const deprecatePermissionSchema = z.object({
+  deprecated: z.boolean({ error: "deprecated must be true or false" }),
+});
 
 /** Marks a catalog key deprecated (no new grants; existing roles keep it) or lifts that. */
 export async function setPermissionDeprecated(db: Db, context: ConsoleContext, key: string, input: unknown) {
@@ -36,7 +38,10 @@ export async function setPermissionDeprecated(db: Db, context: ConsoleContext, k
 export async function deletePermission(db: Db, context: ConsoleContext, key: string) {
   requireBootstrapAdmin(context, "change the permission catalog");
   return inTransaction(db, async (tx) => {
-    const permission = await tx.permission.findUnique({ where: { key }, include: { _count: { select: { roles: true } } } });
+    const permission = await tx.permission.findUnique({
+      where: { key },
+      include: { _count: { select: { roles: true } } },
+    });
     if (!permission) throw new NotFoundError(`No permission ${key} in the catalog.`);
     if (permission._count.roles > 0) {
       throw new ConflictError(
@@ -49,7 +54,12 @@ export async function deletePermission(db: Db, context: ConsoleContext, key: str
       action: "permission.delete",
       targetType: "permission",
       targetId: key,
-      before: { key, category: permission.category, description: permission.description, bit: permission.bit },
+      before: {
+        key,
+        category: permission.category,
+        description: permission.description,
+        bit: permission.bit,
+      },
       request: context.request,
     });
     return { deleted: key };

@@ -34,7 +34,9 @@ export async function importPermissionCatalog(
     if (await tx.permissionCatalogImport.findUnique({ where: { version: catalog.version } })) {
       return { added: 0, updated: 0, skipped: true };
     }
-    const existing = new Map((await tx.permission.findMany()).map((permission) => [permission.key, permission]));
+    const existing = new Map(
+      (await tx.permission.findMany()).map((permission) => [permission.key, permission]),
+    );
     let added = 0;
     let updated = 0;
     for (const permission of catalog.permissions) {

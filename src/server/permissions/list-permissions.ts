@@ -33,7 +33,11 @@ export async function listPermissions(db: Db): Promise<PermissionCatalogView> {
       roleCount: permission._count.roles,
     })),
     catalog: latest
-      ? { version: latest.version, coreVersion: latest.coreVersion, importedAt: latest.importedAt.toISOString() }
+      ? {
+          version: latest.version,
+          coreVersion: latest.coreVersion,
+          importedAt: latest.importedAt.toISOString(),
+        }
       : null,
   };
 }

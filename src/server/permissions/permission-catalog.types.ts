@@ -29,12 +29,20 @@ export const permissionCatalogSchema = z
     const bits = new Set<number>();
     catalog.permissions.forEach((permission, index) => {
       if (keys.has(permission.key)) {
-        ctx.addIssue({ code: "custom", path: ["permissions", index, "key"], message: `duplicate key ${permission.key}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["permissions", index, "key"],
+          message: `duplicate key ${permission.key}`,
+        });
       }
       keys.add(permission.key);
       if (permission.bit !== undefined) {
         if (bits.has(permission.bit)) {
-          ctx.addIssue({ code: "custom", path: ["permissions", index, "bit"], message: `duplicate bit ${permission.bit}` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["permissions", index, "bit"],
+            message: `duplicate bit ${permission.bit}`,
+          });
         }
         bits.add(permission.bit);
       }

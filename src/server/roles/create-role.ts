@@ -1,4 +1,10 @@
-import { actorOf, requireBootstrapAdmin, requireMayGrant, requireTenantPermission, type ConsoleContext } from "../auth/authorize";
+import {
+  actorOf,
+  requireBootstrapAdmin,
+  requireMayGrant,
+  requireTenantPermission,
+  type ConsoleContext,
+} from "../auth/authorize";
 import { ConsolePermission } from "../auth/console-permissions";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { Db } from "../db/client";
@@ -17,10 +23,15 @@ async function insertRole(
   input: ReturnType<typeof createRoleSchema.parse>,
 ): Promise<RoleSummary> {
   await assertGrantablePermissions(tx, input.permissions);
-  const clash = await tx.role.findFirst({ where: { tenantId: tenant?.id ?? null, key: input.key }, select: { id: true } });
+  const clash = await tx.role.findFirst({
+    where: { tenantId: tenant?.id ?? null, key: input.key },
+    select: { id: true },
+  });
   if (clash) {
     throw new ConflictError(
-      tenant ? `Organisation "${tenant.slug}" already has a role "${input.key}".` : `A global role "${input.key}" already exists.`,
+      tenant
+        ? `Organisation "${tenant.slug}" already has a role "${input.key}".`
+        : `A global role "${input.key}" already exists.`,
     );
   }
   const role = await tx.role.create({
@@ -41,14 +52,25 @@ async function insertRole(
     action: "role.create",
     targetType: "role",
     targetId: role.key,
-    after: { scope: summary.scope, key: role.key, name: role.name, description: role.description, permissions: summary.permissions },
+    after: {
+      scope: summary.scope,
+      key: role.key,
+      name: role.name,
+      description: role.description,
+      permissions: summary.permissions,
+    },
     request: context.request,
   });
   return summary;
 }
 
 /** A role of one tenant: needs STS_IAM_ROLE_CREATE there, and only permissions the creator holds. */
-export async function createTenantRole(db: Db, context: ConsoleContext, slug: string, input: unknown): Promise<RoleSummary> {
+export async function createTenantRole(
+  db: Db,
+  context: ConsoleContext,
+  slug: string,
+  input: unknown,
+): Promise<RoleSummary> {
   const data = parseInput(createRoleSchema, input, "role");
   return inTransaction(db, async (tx) => {
     const tenant = await lockTenantBySlug(tx, slug);
@@ -59,7 +81,11 @@ export async function createTenantRole(db: Db, context: ConsoleContext, slug: st
 }
 
 /** A global template usable in every tenant: bootstrap administrator only. */
-export async function createGlobalRole(db: Db, context: ConsoleContext, input: unknown): Promise<RoleSummary> {
+export async function createGlobalRole(
+  db: Db,
+  context: ConsoleContext,
+  input: unknown,
+): Promise<RoleSummary> {
   requireBootstrapAdmin(context, "create global role templates");
   const data = parseInput(createRoleSchema, input, "role");
   return inTransaction(db, (tx) => insertRole(tx, context, null, data));

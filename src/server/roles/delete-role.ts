@@ -20,9 +20,17 @@ export async function deleteRole(
 ): Promise<{ deleted: string; removedMappings: number }> {
   const data = parseInput(deleteRoleSchema, input, "role deletion");
   return inTransaction(db, async (tx) => {
-    const { role, tenant, affected } = await loadRoleForChange(tx, context, roleId, tenantSlug, ConsolePermission.delete);
+    const { role, tenant, affected } = await loadRoleForChange(
+      tx,
+      context,
+      roleId,
+      tenantSlug,
+      ConsolePermission.delete,
+    );
     if (role.version !== data.version) {
-      throw new ConflictError(`Role "${role.key}" was changed since you loaded it. Review it before deleting.`);
+      throw new ConflictError(
+        `Role "${role.key}" was changed since you loaded it. Review it before deleting.`,
+      );
     }
     const before = await tx.role.findUniqueOrThrow({ where: { id: role.id }, include: roleSummaryInclude });
     const mappings = await tx.mapping.findMany({
@@ -31,7 +39,10 @@ export async function deleteRole(
     });
     await tx.role.delete({ where: { id: role.id } });
     for (const item of affected) await assertManagersRemain(tx, item, item.managersBefore);
-    await bumpRevisions(tx, affected.map((item) => item.id));
+    await bumpRevisions(
+      tx,
+      affected.map((item) => item.id),
+    );
     await recordAuditEvent(tx, {
       actor: actorOf(context),
       tenantId: tenant?.id ?? null,
@@ -40,7 +51,11 @@ export async function deleteRole(
       targetId: role.key,
       before: {
         ...summariseRole(before),
-        mappings: mappings.map((mapping) => ({ tenant: mapping.tenant.slug, subjectType: mapping.subjectType, subject: mapping.subject })),
+        mappings: mappings.map((mapping) => ({
+          tenant: mapping.tenant.slug,
+          subjectType: mapping.subjectType,
+          subject: mapping.subject,
+        })),
       },
       request: context.request,
     });

@@ -5,7 +5,14 @@ import { countManagers, lockTenantBySlug, lockTenantsById } from "../tenants/ten
 import { z } from "zod";
 
 export interface RoleInScope {
-  role: { id: string; tenantId: string | null; key: string; name: string; description: string; version: number };
+  role: {
+    id: string;
+    tenantId: string | null;
+    key: string;
+    name: string;
+    description: string;
+    version: number;
+  };
   /** The tenant the change happens in (tenant roles), or null for a global template. */
   tenant: { id: string; slug: string } | null;
   /** Tenants whose effective permissions the role affects, locked, with their manager counts before the change. */
@@ -44,7 +51,11 @@ export async function loadRoleForChange(
         select: { id: true, slug: true },
         orderBy: { id: "asc" },
       });
-  if (!tenant) await lockTenantsById(tx, mappedIn.map((item) => item.id));
+  if (!tenant)
+    await lockTenantsById(
+      tx,
+      mappedIn.map((item) => item.id),
+    );
   const affected = [];
   for (const item of mappedIn) affected.push({ ...item, managersBefore: await countManagers(tx, item.id) });
   return { role, tenant, affected };

@@ -24,7 +24,13 @@ export async function updateRole(
 ): Promise<RoleSummary> {
   const data = parseInput(updateRoleSchema, input, "role change");
   return inTransaction(db, async (tx) => {
-    const { role, tenant, affected } = await loadRoleForChange(tx, context, roleId, tenantSlug, ConsolePermission.edit);
+    const { role, tenant, affected } = await loadRoleForChange(
+      tx,
+      context,
+      roleId,
+      tenantSlug,
+      ConsolePermission.edit,
+    );
     const before = await tx.role.findUniqueOrThrow({ where: { id: role.id }, include: roleSummaryInclude });
     const beforeSummary = summariseRole(before);
     if (role.version !== data.version) {
@@ -52,7 +58,10 @@ export async function updateRole(
     });
     if (permissionsChanged) {
       for (const item of affected) await assertManagersRemain(tx, item, item.managersBefore);
-      await bumpRevisions(tx, affected.map((item) => item.id));
+      await bumpRevisions(
+        tx,
+        affected.map((item) => item.id),
+      );
     }
     const summary = summariseRole(updated);
     await recordAuditEvent(tx, {
@@ -61,7 +70,11 @@ export async function updateRole(
       action: "role.update",
       targetType: "role",
       targetId: role.key,
-      before: { name: beforeSummary.name, description: beforeSummary.description, permissions: beforeSummary.permissions },
+      before: {
+        name: beforeSummary.name,
+        description: beforeSummary.description,
+        permissions: beforeSummary.permissions,
+      },
       after: {
         name: summary.name,
         description: summary.description,

@@ -11,6 +11,7 @@ import { ConfigError, parseConfig, type AppConfig } from "../config";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
+import { CLIENT_IP_HEADER, clientAddress } from "../http/client-address";
 import { loadOrCreateDemoSecrets } from "./demo-secrets";
 import { freeLocalPort } from "../db/free-port";
 import { prepareData } from "./prepare-data";
@@ -34,7 +35,10 @@ const launcherSchema = z.object({
 export const DEMO_OIDC_CLIENT_ID = "sts-console";
 export const DEMO_API_RESOURCE = "api://sts";
 
-export async function startServer(options: { dev: boolean; log: (message: string) => void }): Promise<RunningServer> {
+export async function startServer(options: {
+  dev: boolean;
+  log: (message: string) => void;
+}): Promise<RunningServer> {
   const { log } = options;
   const launcher = launcherSchema.safeParse(
     Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")),
@@ -59,7 +63,12 @@ export async function startServer(options: { dev: boolean; log: (message: string
       process.env.NEXTAUTH_SECRET ||= secrets.nextAuthSecret;
       process.env.STS_KEY_ENCRYPTION_KEY ||= secrets.keyEncryptionKey;
       if (!process.env.OIDC_ISSUER) {
-        const provisional = parseConfig({ ...process.env, OIDC_ISSUER: "http://localhost", OIDC_CLIENT_ID: "x", OIDC_CLIENT_SECRET: "x" });
+        const provisional = parseConfig({
+          ...process.env,
+          OIDC_ISSUER: "http://localhost",
+          OIDC_CLIENT_ID: "x",
+          OIDC_CLIENT_SECRET: "x",
+        });
         const idpPort = launcher.data.STS_DEMO_IDP_PORT || (await freeLocalPort({ avoid: [5432] }));
         idp = await startDevIdp({
           port: idpPort,
@@ -100,6 +109,13 @@ export async function startServer(options: { dev: boolean; log: (message: string
     await app.prepare();
     const handle = app.getRequestHandler();
     const server = http.createServer((req, res) => {
+      // The client address as the app should believe it (STS_TRUST_PROXY decides whether to read
+      // X-Forwarded-For); a value sent by the client itself under this header name is discarded.
+      req.headers[CLIENT_IP_HEADER] = clientAddress(
+        req.socket.remoteAddress,
+        req.headers["x-forwarded-for"],
+        config.STS_TRUST_PROXY,
+      );
       handle(req, res).catch((error: unknown) => {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -16,8 +16,10 @@ interface RoleSeed {
   permissions: (allKeys: string[]) => string[];
 }
 
-const byPrefix = (...prefixes: string[]) => (keys: string[]) =>
-  keys.filter((key) => prefixes.some((prefix) => key.startsWith(prefix)));
+const byPrefix =
+  (...prefixes: string[]) =>
+  (keys: string[]) =>
+    keys.filter((key) => prefixes.some((prefix) => key.startsWith(prefix)));
 
 export const demoGlobalRoles: RoleSeed[] = [
   {
@@ -45,7 +47,10 @@ export const demoGlobalRoles: RoleSeed[] = [
     key: "verifier",
     name: "Verifier",
     description: "Requests and inspects proofs.",
-    permissions: (keys) => [...byPrefix("PROOF_")(keys).filter((key) => !key.startsWith("PROOF_SCHEMA_")), "CREDENTIAL_DETAIL"],
+    permissions: (keys) => [
+      ...byPrefix("PROOF_")(keys).filter((key) => !key.startsWith("PROOF_SCHEMA_")),
+      "CREDENTIAL_DETAIL",
+    ],
   },
 ];
 
@@ -63,7 +68,11 @@ export const demoTenants = [
       },
     ] as RoleSeed[],
     mappings: [
-      { subject: "acme-sts-admins", roles: ["organisation-admin"], note: "Acme's STS administrators (Okta group)" },
+      {
+        subject: "acme-sts-admins",
+        roles: ["organisation-admin"],
+        note: "Acme's STS administrators (Okta group)",
+      },
       { subject: "acme-auditors", roles: ["read-only-auditor"], note: "Internal audit" },
       { subject: "acme-issuers", roles: ["credential-issuer"], note: "" },
       { subject: "acme-support", roles: ["support-desk"], note: "First-line support" },
@@ -83,9 +92,9 @@ export const demoTenants = [
 
 export async function seedDemo(db: Db): Promise<{ created: number }> {
   const context = systemContext("Demo seed");
-  const allKeys = (await db.permission.findMany({ select: { key: true }, where: { deprecatedAt: null } })).map(
-    (permission) => permission.key,
-  );
+  const allKeys = (
+    await db.permission.findMany({ select: { key: true }, where: { deprecatedAt: null } })
+  ).map((permission) => permission.key);
   let created = 0;
   for (const role of demoGlobalRoles) {
     if (await db.role.findFirst({ where: { tenantId: null, key: role.key } })) continue;
@@ -101,7 +110,10 @@ export async function seedDemo(db: Db): Promise<{ created: number }> {
     }
     for (const role of tenantSeed.roles) {
       if (await db.role.findFirst({ where: { tenantId: tenant.id, key: role.key } })) continue;
-      await createTenantRole(db, context, tenantSeed.slug, { ...role, permissions: role.permissions(allKeys) });
+      await createTenantRole(db, context, tenantSeed.slug, {
+        ...role,
+        permissions: role.permissions(allKeys),
+      });
       created += 1;
     }
     for (const mapping of tenantSeed.mappings) {
@@ -110,7 +122,12 @@ export async function seedDemo(db: Db): Promise<{ created: number }> {
         select: { id: true },
       });
       const already = await db.mapping.count({
-        where: { tenantId: tenant.id, subjectType: "GROUP", subject: mapping.subject, roleId: { in: roles.map((r) => r.id) } },
+        where: {
+          tenantId: tenant.id,
+          subjectType: "GROUP",
+          subject: mapping.subject,
+          roleId: { in: roles.map((r) => r.id) },
+        },
       });
       if (already > 0) continue;
       await createMappings(db, context, tenantSeed.slug, {

@@ -15,7 +15,10 @@ export function plainText(label: string, max: number, min = 1) {
 
 /** Names: no leading or trailing spaces either (they are shown and searched, not compared with tokens). */
 export function displayName(label: string, max = 200) {
-  return plainText(label, max).refine((value) => value.trim() === value, `${label} must not start or end with spaces`);
+  return plainText(label, max).refine(
+    (value) => value.trim() === value,
+    `${label} must not start or end with spaces`,
+  );
 }
 
 export const versionSchema = z.number({ error: "version is required" }).int().min(1);

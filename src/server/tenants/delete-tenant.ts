@@ -33,12 +33,16 @@ export async function deleteTenant(
   requireBootstrapAdmin(context, "delete organisations");
   const data = parseInput(deleteTenantSchema, input, "deletion");
   if (data.confirmSlug !== slug) {
-    throw new ValidationError(`Type the slug "${slug}" to confirm the deletion.`, { confirmSlug: ["does not match"] });
+    throw new ValidationError(`Type the slug "${slug}" to confirm the deletion.`, {
+      confirmSlug: ["does not match"],
+    });
   }
   return inTransaction(db, async (tx) => {
     const tenant = await lockTenantBySlug(tx, slug);
     if (tenant.version !== data.version) {
-      throw new ConflictError(`Organisation "${slug}" was changed since you loaded it. Review it before deleting.`);
+      throw new ConflictError(
+        `Organisation "${slug}" was changed since you loaded it. Review it before deleting.`,
+      );
     }
     const [roles, mappings, technicalClients] = await Promise.all([
       tx.role.count({ where: { tenantId: tenant.id } }),
@@ -64,7 +68,11 @@ export async function deleteTenant(
         slug: tenant.slug,
         name: tenant.name,
         status: tenant.status,
-        mappings: mappingRows.map((row) => ({ subjectType: row.subjectType, subject: row.subject, role: row.role.key })),
+        mappings: mappingRows.map((row) => ({
+          subjectType: row.subjectType,
+          subject: row.subject,
+          role: row.role.key,
+        })),
       },
       after: { removed },
       request: context.request,

@@ -45,5 +45,12 @@ export interface TenantSummary {
   roleCount: number;
   mappingCount: number;
   /** What the requesting user may do here. */
-  can: { read: boolean; create: boolean; edit: boolean; delete: boolean; editOrganisation: boolean; deleteTenant: boolean };
+  can: {
+    read: boolean;
+    create: boolean;
+    edit: boolean;
+    delete: boolean;
+    editOrganisation: boolean;
+    deleteTenant: boolean;
+  };
 }

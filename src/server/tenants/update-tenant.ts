@@ -10,13 +10,21 @@ import { bumpRevisions, lockTenantBySlug } from "./tenant-changes";
 import { updateTenantSchema, type TenantSummary } from "./tenant.types";
 
 /** Renames, disables or re-enables a tenant (bootstrap admin, or STS_ORGANISATION_EDIT there). */
-export async function updateTenant(db: Db, context: ConsoleContext, slug: string, input: unknown): Promise<TenantSummary> {
+export async function updateTenant(
+  db: Db,
+  context: ConsoleContext,
+  slug: string,
+  input: unknown,
+): Promise<TenantSummary> {
   const data = parseInput(updateTenantSchema, input, "organisation change");
   return inTransaction(db, async (tx) => {
     const tenant = await lockTenantBySlug(tx, slug);
     requireTenantPermission(context, tenant, [ConsolePermission.organisationEdit]);
     if (tenant.version !== data.version) {
-      const current = await tx.tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: tenantSummarySelect });
+      const current = await tx.tenant.findUniqueOrThrow({
+        where: { id: tenant.id },
+        select: tenantSummarySelect,
+      });
       throw new ConflictError(
         `Organisation "${slug}" was changed by someone else since you loaded it. Review the current state and apply your change again.`,
         summariseTenant(context, current),
@@ -45,7 +53,10 @@ export async function updateTenant(db: Db, context: ConsoleContext, slug: string
       after: { name: updated.name, status: updated.status },
       request: context.request,
     });
-    const fresh = await tx.tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: tenantSummarySelect });
+    const fresh = await tx.tenant.findUniqueOrThrow({
+      where: { id: tenant.id },
+      select: tenantSummarySelect,
+    });
     return summariseTenant(context, fresh);
   });
 }

@@ -1,0 +1,70 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { BusyButton, Dialog } from "./dialog";
+import { ErrorAlert } from "./error-alert";
+
+/** Asks before a destructive or far-reaching change; Cancel has the focus first. */
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  children,
+  confirmLabel,
+  busyLabel,
+  onConfirm,
+  busy,
+  error,
+  onReload,
+  danger = false,
+  confirmDisabled = false,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  children: ReactNode;
+  confirmLabel: string;
+  busyLabel: string;
+  onConfirm: () => void;
+  busy: boolean;
+  error?: unknown;
+  /** Offered with a 409: reload the current state instead of retrying blindly. */
+  onReload?: () => void;
+  danger?: boolean;
+  confirmDisabled?: boolean;
+}) {
+  return (
+    <Dialog open={open} onClose={onClose} title={title} size="sm" busy={busy}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!busy && !confirmDisabled) onConfirm();
+        }}
+        className="stack"
+      >
+        <div className="confirm-body">{children}</div>
+        {error !== undefined && error !== null && <ErrorAlert error={error} onReload={onReload} />}
+        <div className="dialog-footer">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={onClose}
+            disabled={busy}
+            data-autofocus=""
+          >
+            Cancel
+          </button>
+          <BusyButton
+            type="submit"
+            busy={busy}
+            busyLabel={busyLabel}
+            className={danger ? "button danger" : "button"}
+            disabled={confirmDisabled}
+          >
+            {confirmLabel}
+          </BusyButton>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -6,6 +6,7 @@ export interface Readiness {
   status: "ready" | "not_ready";
   database: "ok" | "unreachable";
   pendingMigrations: string[];
+  problem?: string;
 }
 
 export async function checkReadiness(): Promise<Readiness> {
@@ -14,6 +15,16 @@ export async function checkReadiness(): Promise<Readiness> {
   } catch {
     return { status: "not_ready", database: "unreachable", pendingMigrations: [] };
   }
-  const pending = await pendingMigrations(getConfig().DATABASE_URL ?? "");
-  return { status: pending.length === 0 ? "ready" : "not_ready", database: "ok", pendingMigrations: pending };
+  try {
+    const pending = await pendingMigrations(getConfig().DATABASE_URL ?? "");
+    return { status: pending.length === 0 ? "ready" : "not_ready", database: "ok", pendingMigrations: pending };
+  } catch (error) {
+    // An edited or failed migration: the schema cannot be trusted until an operator looks.
+    return {
+      status: "not_ready",
+      database: "ok",
+      pendingMigrations: [],
+      problem: error instanceof Error ? error.message : String(error),
+    };
+  }
 }

@@ -6,6 +6,7 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import nextEnv from "@next/env";
 import { z } from "zod";
 import { ConfigError, parseConfig, type AppConfig } from "../config";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
@@ -40,6 +41,8 @@ export async function startServer(options: {
   log: (message: string) => void;
 }): Promise<RunningServer> {
   const { log } = options;
+  // .env files are read here, before anything parses the environment (Next.js would read them later).
+  nextEnv.loadEnvConfig(process.cwd(), options.dev, { info: () => undefined, error: log });
   const launcher = launcherSchema.safeParse(
     Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")),
   );

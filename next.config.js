@@ -24,7 +24,10 @@ const nextConfig = {
       {
         source: "/api/:path*",
         headers: [
-          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'" },
+          {
+            key: "Content-Security-Policy",
+            value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+          },
           { key: "Cache-Control", value: "no-store" },
         ],
       },

@@ -5,7 +5,10 @@
 import { ConfigError } from "../src/server/config";
 import { startServer, type RunningServer } from "../src/server/runtime/start-server";
 
-export async function serve(options: { dev: boolean; onReady?: (server: RunningServer) => void }): Promise<void> {
+export async function serve(options: {
+  dev: boolean;
+  onReady?: (server: RunningServer) => void;
+}): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV = options.dev ? "development" : "production";
   const log = (message: string) => console.info(`[sts] ${message}`);
   let server: RunningServer;

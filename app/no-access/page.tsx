@@ -33,8 +33,8 @@ export default async function NoAccessPage() {
         <Brand />
         <h1>No access to this console</h1>
         <p className="muted">
-          You are signed in as <strong>{identity.name}</strong>, but none of the roles or groups your identity provider
-          sent is mapped to console permissions in any organisation. Nothing is granted by default.
+          You are signed in as <strong>{identity.name}</strong>, but none of the roles or groups your identity
+          provider sent is mapped to console permissions in any organisation. Nothing is granted by default.
         </p>
         <div className="card stack" style={{ boxShadow: "none" }}>
           <h2>What the console received</h2>
@@ -50,13 +50,19 @@ export default async function NoAccessPage() {
               </>
             )}
             <dt>
-              Roles <span className="small">(claim <code>{config.STS_ROLE_PATH}</code>)</span>
+              Roles{" "}
+              <span className="small">
+                (claim <code>{config.STS_ROLE_PATH}</code>)
+              </span>
             </dt>
             <dd>
               <ValueList values={identity.roles} empty="none received" />
             </dd>
             <dt>
-              Groups <span className="small">(claim <code>{config.STS_GROUPS_PATH}</code>)</span>
+              Groups{" "}
+              <span className="small">
+                (claim <code>{config.STS_GROUPS_PATH}</code>)
+              </span>
             </dt>
             <dd>
               <ValueList values={identity.groups} empty="none received" />
@@ -66,18 +72,22 @@ export default async function NoAccessPage() {
         <h2 style={{ marginTop: 20 }}>How to get access</h2>
         <ul className="small">
           <li>
-            Ask an administrator to map one of the groups above to a role holding <code>STS_IAM_ROLE_LIST</code> (read)
-            or the <code>STS_IAM_ROLE_*</code> change permissions in your organisation. Names must match exactly, including
-            case and spaces.
+            Ask an administrator to map one of the groups above to a role holding{" "}
+            <code>STS_IAM_ROLE_LIST</code> (read) or the <code>STS_IAM_ROLE_*</code> change permissions in
+            your organisation. Names must match exactly, including case and spaces.
           </li>
           <li>
-            The console&apos;s bootstrap administrators carry the role <code>{config.STS_BOOTSTRAP_ROLE}</code> in the{" "}
-            <code>{config.STS_ROLE_PATH}</code> claim.
+            The console&apos;s bootstrap administrators carry the role{" "}
+            <code>{config.STS_BOOTSTRAP_ROLE}</code> in the <code>{config.STS_ROLE_PATH}</code> claim.
           </li>
           <li>
-            No groups at all? Check that the identity provider puts them in the token: the console asks for the scopes{" "}
-            <code>{config.OIDC_SCOPES}</code> and reads <code>{config.STS_GROUPS_PATH}</code> from the{" "}
-            {config.OIDC_CLAIMS_SOURCE === "both" ? "ID token and userinfo" : config.OIDC_CLAIMS_SOURCE.replace("_", " ")}.
+            No groups at all? Check that the identity provider puts them in the token: the console asks for
+            the scopes <code>{config.OIDC_SCOPES}</code> and reads <code>{config.STS_GROUPS_PATH}</code> from
+            the{" "}
+            {config.OIDC_CLAIMS_SOURCE === "both"
+              ? "ID token and userinfo"
+              : config.OIDC_CLAIMS_SOURCE.replace("_", " ")}
+            .
           </li>
         </ul>
         <div className="row" style={{ marginTop: 16 }}>

@@ -11,7 +11,8 @@ export default function SignedOutPage() {
         <Brand />
         <h1>You are signed out</h1>
         <p className="muted">
-          Your console session has ended, and so has your session at the identity provider where it supports it.
+          Your console session has ended, and so has your session at the identity provider where it supports
+          it.
         </p>
         <Link className="button" href="/signin">
           Sign in again

@@ -17,10 +17,12 @@ const reasons: Record<string, string> = {
 const errors: Record<string, string> = {
   OAuthCallback:
     "The identity provider's answer could not be verified (state, nonce or PKCE check failed, or the code expired). Try again.",
-  OAuthSignin: "The sign-in request to the identity provider could not be started. Check OIDC_ISSUER and the client settings.",
+  OAuthSignin:
+    "The sign-in request to the identity provider could not be started. Check OIDC_ISSUER and the client settings.",
   Callback: "Signing in failed while processing the identity provider's answer.",
   AccessDenied: "The identity provider denied the sign-in.",
-  Configuration: "The console's sign-in configuration is incomplete. An administrator must check the OIDC settings.",
+  Configuration:
+    "The console's sign-in configuration is incomplete. An administrator must check the OIDC settings.",
 };
 
 function safeCallback(value: string | undefined): string {
@@ -46,7 +48,9 @@ export default async function SignInPage({
     idpProblem = error instanceof Error ? error.message : String(error);
   }
   const errorCode = single("error");
-  const notice = errorCode ? (errors[errorCode] ?? `Signing in failed (${errorCode}).`) : reasons[single("reason") ?? ""];
+  const notice = errorCode
+    ? (errors[errorCode] ?? `Signing in failed (${errorCode}).`)
+    : reasons[single("reason") ?? ""];
 
   return (
     <main className="centered">
@@ -54,8 +58,8 @@ export default async function SignInPage({
         <Brand />
         <h1>Sign in</h1>
         <p className="muted">
-          The console signs you in through {config.OIDC_DISPLAY_NAME} (<code>{config.OIDC_ISSUER}</code>). Access is
-          decided by the roles and groups it sends.
+          The console signs you in through {config.OIDC_DISPLAY_NAME} (<code>{config.OIDC_ISSUER}</code>).
+          Access is decided by the roles and groups it sends.
         </p>
         <SignInPanel
           callbackUrl={callbackUrl}

@@ -43,7 +43,8 @@ export function SignInPanel(props: {
         <div className="alert danger" role="alert">
           <strong>The identity provider cannot be reached.</strong>
           <p className="small" style={{ margin: "6px 0 0" }}>
-            {props.idpProblem}. Check that it is running and that <code>OIDC_ISSUER</code> is right, then try again.
+            {props.idpProblem}. Check that it is running and that <code>OIDC_ISSUER</code> is right, then try
+            again.
           </p>
         </div>
       )}

@@ -5,9 +5,13 @@ import { deleteRole } from "@/server/roles/delete-role";
 import { updateRole } from "@/server/roles/update-role";
 
 export const PATCH = withConsoleAuth(async (request, context, route) =>
-  json(await updateRole(getDb(), context, await routeParam(route, "roleId"), null, await readJsonBody(request))),
+  json(
+    await updateRole(getDb(), context, await routeParam(route, "roleId"), null, await readJsonBody(request)),
+  ),
 );
 
 export const DELETE = withConsoleAuth(async (request, context, route) =>
-  json(await deleteRole(getDb(), context, await routeParam(route, "roleId"), null, await readJsonBody(request))),
+  json(
+    await deleteRole(getDb(), context, await routeParam(route, "roleId"), null, await readJsonBody(request)),
+  ),
 );

@@ -16,5 +16,15 @@ export const GET = withConsoleAuth(async (request, context, route) =>
 );
 
 export const POST = withConsoleAuth(async (request, context, route) =>
-  json({ mappings: await createMappings(getDb(), context, await routeParam(route, "slug"), await readJsonBody(request)) }, 201),
+  json(
+    {
+      mappings: await createMappings(
+        getDb(),
+        context,
+        await routeParam(route, "slug"),
+        await readJsonBody(request),
+      ),
+    },
+    201,
+  ),
 );

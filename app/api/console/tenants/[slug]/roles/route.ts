@@ -9,5 +9,8 @@ export const GET = withConsoleAuth(async (_request, context, route) =>
 );
 
 export const POST = withConsoleAuth(async (request, context, route) =>
-  json(await createTenantRole(getDb(), context, await routeParam(route, "slug"), await readJsonBody(request)), 201),
+  json(
+    await createTenantRole(getDb(), context, await routeParam(route, "slug"), await readJsonBody(request)),
+    201,
+  ),
 );

@@ -3,31 +3,13 @@
  * Every error leaves through toErrorResponse, the one place that maps errors to status codes.
  */
 import "server-only";
-import { ZodError } from "zod";
-import { logger } from "../logger";
 import { requireConsoleUser } from "../auth/require-permission";
 import type { ConsoleContext } from "../auth/authorize";
 import { getConfig } from "../config";
 import { assertSameOrigin } from "./same-origin";
-import { DomainError } from "./errors";
-import { zodToValidationError } from "./zod-error";
+import { toErrorResponse } from "./error-response";
 
-export function toErrorResponse(error: unknown): Response {
-  if (error instanceof ZodError) return toErrorResponse(zodToValidationError(error));
-  if (error instanceof DomainError) {
-    return Response.json(
-      { error: error.code, message: error.message, ...error.details },
-      { status: error.status, headers: { "cache-control": "no-store" } },
-    );
-  }
-  logger.error("unhandled error in route handler", {
-    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-  });
-  return Response.json(
-    { error: "internal_error", message: "Something went wrong on the server; it has been logged." },
-    { status: 500, headers: { "cache-control": "no-store" } },
-  );
-}
+export { toErrorResponse };
 
 export type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
 

@@ -13,7 +13,9 @@ import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
 import { CLIENT_IP_HEADER, clientAddress } from "../http/client-address";
+import { closeMachineRuntime } from "../machine-api/machine-runtime";
 import { loadOrCreateDemoSecrets } from "./demo-secrets";
+import { machineRoute, serveWebHandler } from "./machine-server";
 import { freeLocalPort } from "../db/free-port";
 import { prepareData } from "./prepare-data";
 
@@ -91,6 +93,7 @@ export async function startServer(options: {
         process.env.OIDC_CLIENT_ID = DEMO_OIDC_CLIENT_ID;
         process.env.OIDC_CLIENT_SECRET = secrets.oidcClientSecret;
         process.env.OIDC_DISPLAY_NAME ||= "the development IdP";
+        process.env.STS_IAM_AUDIENCE ||= DEMO_API_RESOURCE;
       }
     }
 
@@ -119,7 +122,11 @@ export async function startServer(options: {
         req.headers["x-forwarded-for"],
         config.STS_TRUST_PROXY,
       );
-      handle(req, res).catch((error: unknown) => {
+      const machineHandler = machineRoute(req.method ?? "GET", (req.url ?? "/").split("?")[0] ?? "/");
+      const served = machineHandler
+        ? serveWebHandler(req, res, machineHandler, config.STS_PUBLIC_URL)
+        : handle(req, res);
+      served.catch((error: unknown) => {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "internal_error" }));
@@ -133,6 +140,7 @@ export async function startServer(options: {
     cleanups.push(async () => {
       await app.close();
     });
+    cleanups.push(closeMachineRuntime);
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {

@@ -1,0 +1,105 @@
+/**
+ * The machine API handlers, written against web-standard Request/Response so the same code serves
+ * the Next.js route handlers and the lean machine server (src/server/runtime/machine-server.ts).
+ */
+import { z } from "zod";
+import { getDb } from "../db/client";
+import { toErrorResponse } from "../http/error-response";
+import { NotFoundError } from "../http/errors";
+import { readJsonBody } from "../http/read-json-body";
+import { parseInput } from "../shared/parse-input";
+import { subjectSchema } from "../mappings/mapping.types";
+import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
+import { resolvePermissions } from "../sts/resolve-permissions";
+import { authenticateMachine, authorizeTenantRead, callerLabel, type MachineCaller } from "./machine-auth";
+import { getMachineRuntime } from "./machine-runtime";
+
+export const resolveRequestSchema = z
+  .object({
+    tenant: z.string({ error: "tenant is required (slug or id)" }).min(1, "tenant is required (slug or id)").max(100),
+    groups: z.array(subjectSchema, { error: "groups must be a list of IAM role/group names" }).max(1000, "at most 1000 groups").optional(),
+    clientId: z.string().min(1).max(100).optional(),
+  })
+  .strict()
+  .refine((body) => (body.groups === undefined) !== (body.clientId === undefined), {
+    message: "send either groups or clientId",
+    path: ["groups"],
+  });
+
+const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
+
+async function authenticate(request: Request): Promise<MachineCaller> {
+  const runtime = await getMachineRuntime();
+  return authenticateMachine(request.headers.get("authorization"), runtime.auth);
+}
+
+export async function handleResolve(request: Request): Promise<Response> {
+  const runtime = await getMachineRuntime();
+  let caller: MachineCaller | undefined;
+  let tenantId: string | null = null;
+  try {
+    caller = await authenticate(request);
+    const body = parseInput(resolveRequestSchema, await readJsonBody(request), "resolve request");
+    const index = await runtime.indexes.get(body.tenant);
+    if (!index) throw new NotFoundError(`No organisation "${body.tenant}".`);
+    tenantId = index.tenantId;
+    authorizeTenantRead(caller, index);
+    const resolution = body.clientId
+      ? resolvePermissions(index, "CLIENT", [body.clientId])
+      : resolvePermissions(index, "GROUP", body.groups ?? []);
+    runtime.activity.observe(body.clientId ? "CLIENT" : "GROUP", body.clientId ? [body.clientId] : (body.groups ?? []));
+    runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
+    return new Response(JSON.stringify(resolution), { status: 200, headers: JSON_HEADERS });
+  } catch (error) {
+    const response = toErrorResponse(error);
+    runtime.activity.record({
+      kind: "machine_api",
+      tenantId,
+      result: response.status >= 500 ? "error" : "denied",
+      errorCode: `resolve_${response.status}`,
+      ...(caller ? callerLabel(caller) : {}),
+    });
+    return response;
+  }
+}
+
+const snapshotCache = new Map<string, { revision: number; body: string }>();
+
+export async function handleSnapshot(request: Request, tenantRef: string): Promise<Response> {
+  const runtime = await getMachineRuntime();
+  let caller: MachineCaller | undefined;
+  let tenantId: string | null = null;
+  try {
+    caller = await authenticate(request);
+    const index = await runtime.indexes.get(tenantRef);
+    if (!index) throw new NotFoundError(`No organisation "${tenantRef}".`);
+    tenantId = index.tenantId;
+    authorizeTenantRead(caller, index);
+    const etag = `"${index.revision}"`;
+    const headers = { ...JSON_HEADERS, etag, "cache-control": "no-cache" };
+    const ifNoneMatch = request.headers.get("if-none-match");
+    runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
+    if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+      return new Response(null, { status: 304, headers: { etag, "cache-control": "no-cache" } });
+    }
+    let cached = snapshotCache.get(index.tenantId);
+    if (!cached || cached.revision !== index.revision) {
+      const snapshot: TenantSnapshot | undefined = await buildSnapshot(getDb(), index.tenantId);
+      if (!snapshot) throw new NotFoundError(`No organisation "${tenantRef}".`);
+      // A change may have landed between the index and the snapshot: the body's revision is the truth.
+      cached = { revision: snapshot.tenant.revision, body: JSON.stringify(snapshot) };
+      snapshotCache.set(index.tenantId, cached);
+    }
+    return new Response(cached.body, { status: 200, headers: { ...headers, etag: `"${cached.revision}"` } });
+  } catch (error) {
+    const response = toErrorResponse(error);
+    runtime.activity.record({
+      kind: "machine_api",
+      tenantId,
+      result: response.status >= 500 ? "error" : "denied",
+      errorCode: `snapshot_${response.status}`,
+      ...(caller ? callerLabel(caller) : {}),
+    });
+    return response;
+  }
+}

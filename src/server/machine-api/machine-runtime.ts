@@ -1,0 +1,63 @@
+/**
+ * The long-lived parts of the machine API in this process: tenant index cache (LISTEN-invalidated),
+ * IAM token verifier, client credential cache and the activity batcher. Created on first use and
+ * shared by the lean machine server and the Next.js route handlers.
+ */
+import { getConfig } from "../config";
+import { getDb } from "../db/client";
+import { ActivityBatcher } from "../activity/activity-batcher";
+import { createIamTokenVerifier } from "../sts/iam-token-verifier";
+import { TenantIndexCache } from "../sts/tenant-index-cache";
+import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
+
+export interface MachineRuntime {
+  indexes: TenantIndexCache;
+  auth: MachineAuthDeps;
+  activity: ActivityBatcher;
+  close(): Promise<void>;
+}
+
+const holder = globalThis as typeof globalThis & { __stsMachineRuntime?: Promise<MachineRuntime> };
+
+async function createRuntime(): Promise<MachineRuntime> {
+  const config = getConfig();
+  const db = getDb();
+  const indexes = new TenantIndexCache({ db, listenUrl: config.DATABASE_URL });
+  await indexes.start();
+  const verifier = config.STS_IAM_AUDIENCE
+    ? createIamTokenVerifier({
+        issuer: config.STS_IAM_ISSUER,
+        audience: config.STS_IAM_AUDIENCE,
+        algorithms: config.STS_IAM_ALGORITHMS,
+        rejectIssuers: [config.STS_PUBLIC_URL],
+      })
+    : undefined;
+  const activity = new ActivityBatcher(db);
+  return {
+    indexes,
+    activity,
+    auth: {
+      config,
+      clients: new ClientCredentialCache(db),
+      verifyIamToken: verifier ? (token) => verifier.verify(token) : undefined,
+    },
+    async close() {
+      await activity.flush();
+      await indexes.close();
+    },
+  };
+}
+
+export function getMachineRuntime(): Promise<MachineRuntime> {
+  holder.__stsMachineRuntime ??= createRuntime().catch((error: unknown) => {
+    holder.__stsMachineRuntime = undefined;
+    throw error;
+  });
+  return holder.__stsMachineRuntime;
+}
+
+export async function closeMachineRuntime(): Promise<void> {
+  const runtime = holder.__stsMachineRuntime;
+  holder.__stsMachineRuntime = undefined;
+  if (runtime) await (await runtime).close();
+}

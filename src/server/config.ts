@@ -97,24 +97,35 @@ const environmentSchema = z.object({
   STS_AUTH_MODE: z.enum(["STS", "UNSAFE_STATIC", "UNSAFE_NONE"]).default("STS"),
   STS_STATIC_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /** Issuer of the IAM access tokens callers present (Okta custom servers and Entra differ from sign-in). */
-  STS_IAM_ISSUER: httpUrl.optional(),
+  // Kept exactly as given: `iss` is compared byte for byte (Auth0's issuer ends in "/").
+  STS_IAM_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   STS_IAM_AUDIENCE: z.string().trim().min(1).max(500).optional(),
   STS_IAM_ALGORITHMS: z
     .string()
     .default("RS256,ES256,EdDSA")
-    .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z
-        .array(z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], {
-          error: "lists an algorithm that is not allowed (asymmetric JWS algorithms only)",
-        }))
+        .array(
+          z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], {
+            error: "lists an algorithm that is not allowed (asymmetric JWS algorithms only)",
+          }),
+        )
         .min(1),
     ),
 });
 
 export type Environment = z.output<typeof environmentSchema>;
 
-export interface AppConfig extends Omit<Environment, "STS_PUBLIC_URL" | "STS_CLAIM_SEPARATOR" | "STS_IAM_ISSUER"> {
+export interface AppConfig extends Omit<
+  Environment,
+  "STS_PUBLIC_URL" | "STS_CLAIM_SEPARATOR" | "STS_IAM_ISSUER"
+> {
   /** Issuer of IAM tokens accepted by the machine API: STS_IAM_ISSUER, else OIDC_ISSUER. */
   STS_IAM_ISSUER: string;
   /** The address browsers and relying parties use; next-auth's NEXTAUTH_URL is derived from it. */
@@ -153,7 +164,9 @@ export function parseConfig(environment: Record<string, string | undefined> = pr
     problems.push("STS_STATIC_TOKEN is required when STS_AUTH_MODE=UNSAFE_STATIC");
   }
   if (env.STS_AUTH_MODE === "UNSAFE_NONE" && env.NODE_ENV === "production") {
-    problems.push("STS_AUTH_MODE=UNSAFE_NONE is refused when NODE_ENV=production: it lets anyone read every mapping");
+    problems.push(
+      "STS_AUTH_MODE=UNSAFE_NONE is refused when NODE_ENV=production: it lets anyone read every mapping",
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl =
@@ -162,7 +175,7 @@ export function parseConfig(environment: Record<string, string | undefined> = pr
     ...env,
     STS_PUBLIC_URL: publicUrl,
     STS_CLAIM_SEPARATOR: env.STS_CLAIM_SEPARATOR,
-    STS_IAM_ISSUER: env.STS_IAM_ISSUER ?? env.OIDC_ISSUER,
+    STS_IAM_ISSUER: env.STS_IAM_ISSUER ?? String(present.OIDC_ISSUER),
     secureCookies: publicUrl.startsWith("https://"),
   };
 }

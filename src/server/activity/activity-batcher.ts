@@ -19,12 +19,19 @@ export interface ActivityInput {
 
 export class ActivityBatcher {
   private activity: (ActivityInput & { at: Date })[] = [];
-  private observed = new Map<string, { subjectType: "GROUP" | "CLIENT"; subject: string; count: number; lastSeen: Date }>();
+  private observed = new Map<
+    string,
+    { subjectType: "GROUP" | "CLIENT"; subject: string; count: number; lastSeen: Date }
+  >();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   readonly maxQueue: number;
 
-  constructor(private readonly db: Db, private readonly intervalMs = 1_000, maxQueue = 10_000) {
+  constructor(
+    private readonly db: Db,
+    private readonly intervalMs = 1_000,
+    maxQueue = 10_000,
+  ) {
     this.maxQueue = maxQueue;
   }
 
@@ -103,7 +110,13 @@ export class ActivityBatcher {
       for (const entries of groups.values()) {
         const first = entries[0]!;
         const lastSeen = new Date(Math.max(...entries.map((entry) => entry.lastSeen.getTime())));
-        await recordObservedSubjects(this.db, first.subjectType, entries.map((entry) => entry.subject), lastSeen, first.count);
+        await recordObservedSubjects(
+          this.db,
+          first.subjectType,
+          entries.map((entry) => entry.subject),
+          lastSeen,
+          first.count,
+        );
       }
     } catch (error) {
       logger.warn("writing activity and observed subjects failed; this batch is dropped", {

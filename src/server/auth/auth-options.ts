@@ -131,7 +131,9 @@ export function getAuthOptions(): NextAuthOptions {
     logger: {
       // A cookie that no longer decrypts (tampered, or from a rotated secret) is a signed-out visitor.
       error: (code, metadata) =>
-        (code === "JWT_SESSION_ERROR" ? logger.warn : logger.error)(`next-auth: ${code}`, { detail: describe(metadata) }),
+        (code === "JWT_SESSION_ERROR" ? logger.warn : logger.error)(`next-auth: ${code}`, {
+          detail: describe(metadata),
+        }),
       warn: (code) => logger.warn(`next-auth: ${code}`),
       debug: () => undefined,
     },

@@ -8,7 +8,10 @@ export const registerClientSchema = z
   .object({
     clientId: z
       .string({ error: "clientId is required" })
-      .regex(CLIENT_ID_PATTERN, "clientId must be 3–100 characters: letters, digits, dot, dash and underscore"),
+      .regex(
+        CLIENT_ID_PATTERN,
+        "clientId must be 3–100 characters: letters, digits, dot, dash and underscore",
+      ),
     name: displayName("name"),
     tenant: tenantSlugSchema.optional(),
     readAllTenants: z.boolean().default(false),

@@ -3,7 +3,13 @@
  * administrator only — with read access to all organisations (an STS reading everything). The secret is
  * shown once; only its SHA-256 hash is stored.
  */
-import { actorOf, canSeeTenant, requireBootstrapAdmin, requireTenantPermission, type ConsoleContext } from "../auth/authorize";
+import {
+  actorOf,
+  canSeeTenant,
+  requireBootstrapAdmin,
+  requireTenantPermission,
+  type ConsoleContext,
+} from "../auth/authorize";
 import { ConsolePermission } from "../auth/console-permissions";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { Db } from "../db/client";
@@ -12,7 +18,12 @@ import { ConflictError, NotFoundError } from "../http/errors";
 import { parseInput } from "../shared/parse-input";
 import { lockTenantBySlug } from "../tenants/tenant-changes";
 import { generateClientSecret, hashClientSecret } from "./client-secret";
-import { clientChangeSchema, registerClientSchema, type ClientWithSecret, type TechnicalClientSummary } from "./client.types";
+import {
+  clientChangeSchema,
+  registerClientSchema,
+  type ClientWithSecret,
+  type TechnicalClientSummary,
+} from "./client.types";
 
 export const CLIENTS_CHANNEL = "sts_clients_changed";
 
@@ -64,11 +75,17 @@ async function notifyClientsChanged(tx: Tx, clientId: string): Promise<void> {
 export async function listClients(db: Db, context: ConsoleContext): Promise<TechnicalClientSummary[]> {
   const rows = await db.technicalClient.findMany({ select: clientSelect, orderBy: { clientId: "asc" } });
   return rows
-    .filter((row) => context.isBootstrapAdmin || (row.tenant !== null && canSeeTenant(context, row.tenant.id)))
+    .filter(
+      (row) => context.isBootstrapAdmin || (row.tenant !== null && canSeeTenant(context, row.tenant.id)),
+    )
     .map(summarise);
 }
 
-export async function registerClient(db: Db, context: ConsoleContext, input: unknown): Promise<ClientWithSecret> {
+export async function registerClient(
+  db: Db,
+  context: ConsoleContext,
+  input: unknown,
+): Promise<ClientWithSecret> {
   const data = parseInput(registerClientSchema, input, "technical client");
   if (data.readAllTenants) requireBootstrapAdmin(context, "give a client read access to all organisations");
   const clientSecret = generateClientSecret();
@@ -79,7 +96,9 @@ export async function registerClient(db: Db, context: ConsoleContext, input: unk
       requireTenantPermission(context, tenant, [ConsolePermission.create]);
       tenantId = tenant.id;
     }
-    if (await tx.technicalClient.findUnique({ where: { clientId: data.clientId }, select: { clientId: true } })) {
+    if (
+      await tx.technicalClient.findUnique({ where: { clientId: data.clientId }, select: { clientId: true } })
+    ) {
       throw new ConflictError(`A technical client "${data.clientId}" already exists.`);
     }
     const row = await tx.technicalClient.create({
@@ -99,7 +118,12 @@ export async function registerClient(db: Db, context: ConsoleContext, input: unk
       action: "client.register",
       targetType: "technicalClient",
       targetId: row.clientId,
-      after: { clientId: row.clientId, name: row.name, tenant: row.tenant?.slug ?? null, readAllTenants: row.readAllTenants },
+      after: {
+        clientId: row.clientId,
+        name: row.name,
+        tenant: row.tenant?.slug ?? null,
+        readAllTenants: row.readAllTenants,
+      },
       request: context.request,
     });
     return { client: summarise(row), clientSecret };
@@ -120,16 +144,27 @@ async function loadClientForChange(tx: Tx, context: ConsoleContext, clientId: st
   return row;
 }
 
-export async function rotateClientSecret(db: Db, context: ConsoleContext, clientId: string, input: unknown): Promise<ClientWithSecret> {
+export async function rotateClientSecret(
+  db: Db,
+  context: ConsoleContext,
+  clientId: string,
+  input: unknown,
+): Promise<ClientWithSecret> {
   const { version } = parseInput(clientChangeSchema, input, "secret rotation");
   const clientSecret = generateClientSecret();
   return inTransaction(db, async (tx) => {
     const row = await loadClientForChange(tx, context, clientId, ConsolePermission.edit);
-    if (row.status !== "ACTIVE") throw new ConflictError(`Client "${clientId}" is revoked; register a new one.`);
-    if (row.version !== version) throw new ConflictError(`Client "${clientId}" was changed since you loaded it.`, summarise(row));
+    if (row.status !== "ACTIVE")
+      throw new ConflictError(`Client "${clientId}" is revoked; register a new one.`);
+    if (row.version !== version)
+      throw new ConflictError(`Client "${clientId}" was changed since you loaded it.`, summarise(row));
     const updated = await tx.technicalClient.update({
       where: { clientId },
-      data: { secretHash: hashClientSecret(clientSecret), secretRotatedAt: new Date(), version: { increment: 1 } },
+      data: {
+        secretHash: hashClientSecret(clientSecret),
+        secretRotatedAt: new Date(),
+        version: { increment: 1 },
+      },
       select: clientSelect,
     });
     await notifyClientsChanged(tx, clientId);
@@ -147,11 +182,17 @@ export async function rotateClientSecret(db: Db, context: ConsoleContext, client
   });
 }
 
-export async function revokeClient(db: Db, context: ConsoleContext, clientId: string, input: unknown): Promise<TechnicalClientSummary> {
+export async function revokeClient(
+  db: Db,
+  context: ConsoleContext,
+  clientId: string,
+  input: unknown,
+): Promise<TechnicalClientSummary> {
   const { version } = parseInput(clientChangeSchema, input, "revocation");
   return inTransaction(db, async (tx) => {
     const row = await loadClientForChange(tx, context, clientId, ConsolePermission.delete);
-    if (row.version !== version) throw new ConflictError(`Client "${clientId}" was changed since you loaded it.`, summarise(row));
+    if (row.version !== version)
+      throw new ConflictError(`Client "${clientId}" was changed since you loaded it.`, summarise(row));
     const updated = await tx.technicalClient.update({
       where: { clientId },
       data: { status: "REVOKED", version: { increment: 1 } },

@@ -17,7 +17,11 @@ export async function checkReadiness(): Promise<Readiness> {
   }
   try {
     const pending = await pendingMigrations(getConfig().DATABASE_URL ?? "");
-    return { status: pending.length === 0 ? "ready" : "not_ready", database: "ok", pendingMigrations: pending };
+    return {
+      status: pending.length === 0 ? "ready" : "not_ready",
+      database: "ok",
+      pendingMigrations: pending,
+    };
   } catch (error) {
     // An edited or failed migration: the schema cannot be trusted until an operator looks.
     return {

@@ -8,8 +8,12 @@ export function toErrorResponse(error: unknown): Response {
   if (error instanceof ZodError) return toErrorResponse(zodToValidationError(error));
   if (error instanceof DomainError) {
     const headers: Record<string, string> = { "cache-control": "no-store" };
-    if ("challenge" in error && typeof error.challenge === "string") headers["www-authenticate"] = error.challenge;
-    return Response.json({ error: error.code, message: error.message, ...error.details }, { status: error.status, headers });
+    if ("challenge" in error && typeof error.challenge === "string")
+      headers["www-authenticate"] = error.challenge;
+    return Response.json(
+      { error: error.code, message: error.message, ...error.details },
+      { status: error.status, headers },
+    );
   }
   logger.error("unhandled error in route handler", {
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

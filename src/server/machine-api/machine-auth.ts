@@ -23,7 +23,10 @@ export type MachineCaller =
   | { kind: "unsafe"; mode: "UNSAFE_STATIC" | "UNSAFE_NONE" };
 
 export class MachineAuthError extends DomainError {
-  constructor(message: string, readonly challenge = 'Bearer realm="sts", Basic realm="sts"') {
+  constructor(
+    message: string,
+    readonly challenge = 'Bearer realm="sts", Basic realm="sts"',
+  ) {
     super(401, "unauthenticated", message);
   }
 }
@@ -40,7 +43,10 @@ interface CachedClient {
 /** Registered clients, re-read at most every `ttlMs`: a revoked or rotated secret stops working within it. */
 export class ClientCredentialCache {
   private readonly clients = new Map<string, CachedClient>();
-  constructor(private readonly db: Db, private readonly ttlMs = 5_000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5_000,
+  ) {}
 
   invalidate(clientId?: string): void {
     if (clientId) this.clients.delete(clientId);
@@ -66,7 +72,15 @@ export class ClientCredentialCache {
 }
 
 export interface MachineAuthDeps {
-  config: Pick<AppConfig, "STS_AUTH_MODE" | "STS_STATIC_TOKEN" | "STS_ROLE_PATH" | "STS_GROUPS_PATH" | "STS_CLAIM_SEPARATOR" | "STS_BOOTSTRAP_ROLE">;
+  config: Pick<
+    AppConfig,
+    | "STS_AUTH_MODE"
+    | "STS_STATIC_TOKEN"
+    | "STS_ROLE_PATH"
+    | "STS_GROUPS_PATH"
+    | "STS_CLAIM_SEPARATOR"
+    | "STS_BOOTSTRAP_ROLE"
+  >;
   clients: ClientCredentialCache;
   verifyIamToken?: (token: string) => Promise<IamVerificationSuccess | IamVerificationFailure>;
 }
@@ -97,10 +111,16 @@ function parseBasic(value: string): { clientId: string; secret: string } | undef
   return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
 }
 
-export async function authenticateMachine(authorization: string | null, deps: MachineAuthDeps): Promise<MachineCaller> {
+export async function authenticateMachine(
+  authorization: string | null,
+  deps: MachineAuthDeps,
+): Promise<MachineCaller> {
   const { config } = deps;
   if (config.STS_AUTH_MODE === "UNSAFE_NONE") return { kind: "unsafe", mode: "UNSAFE_NONE" };
-  if (!authorization) throw new MachineAuthError("Authentication required: send a Bearer IAM access token or Basic client credentials.");
+  if (!authorization)
+    throw new MachineAuthError(
+      "Authentication required: send a Bearer IAM access token or Basic client credentials.",
+    );
   if (authorization.length > 20_000) throw new MachineAuthError("The Authorization header is too large.");
   const space = authorization.indexOf(" ");
   const scheme = authorization.slice(0, space).toLowerCase();
@@ -121,15 +141,26 @@ export async function authenticateMachine(authorization: string | null, deps: Ma
     // The secret is compared even for unknown clients' absence of a hash: same work either way.
     const matches = secretMatches(credentials.secret, client?.secretHash ?? "0".repeat(64));
     if (!client || !client.active || !matches) throw new MachineAuthError("Invalid client credentials.");
-    return { kind: "client", clientId: client.clientId, tenantId: client.tenantId, readAllTenants: client.readAllTenants };
+    return {
+      kind: "client",
+      clientId: client.clientId,
+      tenantId: client.tenantId,
+      readAllTenants: client.readAllTenants,
+    };
   }
 
   if (scheme === "bearer") {
     if (!deps.verifyIamToken) {
-      throw new MachineAuthError("Bearer IAM tokens are not accepted here: STS_IAM_AUDIENCE is not configured.");
+      throw new MachineAuthError(
+        "Bearer IAM tokens are not accepted here: STS_IAM_AUDIENCE is not configured.",
+      );
     }
     const verified = await deps.verifyIamToken(value);
-    if (!verified.ok) throw new MachineAuthError(`The bearer token was rejected: ${verified.message}`, `Bearer realm="sts", error="invalid_token"`);
+    if (!verified.ok)
+      throw new MachineAuthError(
+        `The bearer token was rejected: ${verified.message}`,
+        `Bearer realm="sts", error="invalid_token"`,
+      );
     const claims = verified.claims;
     const roles = claimValues(claims, config.STS_ROLE_PATH, config.STS_CLAIM_SEPARATOR);
     const groups = claimValues(claims, config.STS_GROUPS_PATH, config.STS_CLAIM_SEPARATOR);
@@ -151,7 +182,10 @@ export function authorizeTenantRead(caller: MachineCaller, index: TenantIndex): 
     if (caller.readAllTenants || caller.tenantId === index.tenantId) return;
     const granted = resolvePermissions(index, "CLIENT", [caller.clientId]).permissions;
     if (READ_PERMISSIONS.some((permission) => granted.includes(permission))) return;
-    throw new ForbiddenError(`Client "${caller.clientId}" may not read organisation "${index.slug}".`, READ_PERMISSIONS.join(" | "));
+    throw new ForbiddenError(
+      `Client "${caller.clientId}" may not read organisation "${index.slug}".`,
+      READ_PERMISSIONS.join(" | "),
+    );
   }
   if (caller.isBootstrapAdmin) return;
   const granted = resolvePermissions(index, "GROUP", caller.subjects).permissions;

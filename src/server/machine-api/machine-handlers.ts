@@ -16,8 +16,14 @@ import { getMachineRuntime } from "./machine-runtime";
 
 export const resolveRequestSchema = z
   .object({
-    tenant: z.string({ error: "tenant is required (slug or id)" }).min(1, "tenant is required (slug or id)").max(100),
-    groups: z.array(subjectSchema, { error: "groups must be a list of IAM role/group names" }).max(1000, "at most 1000 groups").optional(),
+    tenant: z
+      .string({ error: "tenant is required (slug or id)" })
+      .min(1, "tenant is required (slug or id)")
+      .max(100),
+    groups: z
+      .array(subjectSchema, { error: "groups must be a list of IAM role/group names" })
+      .max(1000, "at most 1000 groups")
+      .optional(),
     clientId: z.string().min(1).max(100).optional(),
   })
   .strict()
@@ -47,7 +53,10 @@ export async function handleResolve(request: Request): Promise<Response> {
     const resolution = body.clientId
       ? resolvePermissions(index, "CLIENT", [body.clientId])
       : resolvePermissions(index, "GROUP", body.groups ?? []);
-    runtime.activity.observe(body.clientId ? "CLIENT" : "GROUP", body.clientId ? [body.clientId] : (body.groups ?? []));
+    runtime.activity.observe(
+      body.clientId ? "CLIENT" : "GROUP",
+      body.clientId ? [body.clientId] : (body.groups ?? []),
+    );
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
     return new Response(JSON.stringify(resolution), { status: 200, headers: JSON_HEADERS });
   } catch (error) {

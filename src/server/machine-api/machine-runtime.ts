@@ -6,6 +6,7 @@
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
 import { ActivityBatcher } from "../activity/activity-batcher";
+import { CLIENTS_CHANNEL } from "../clients/manage-clients";
 import { createIamTokenVerifier } from "../sts/iam-token-verifier";
 import { TenantIndexCache } from "../sts/tenant-index-cache";
 import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
@@ -22,7 +23,23 @@ const holder = globalThis as typeof globalThis & { __stsMachineRuntime?: Promise
 async function createRuntime(): Promise<MachineRuntime> {
   const config = getConfig();
   const db = getDb();
-  const indexes = new TenantIndexCache({ db, listenUrl: config.DATABASE_URL });
+  const clients = new ClientCredentialCache(db);
+  const indexes = new TenantIndexCache({
+    db,
+    listenUrl: config.DATABASE_URL,
+    // A rotated or revoked client secret stops working at once on every instance.
+    extraChannels: [CLIENTS_CHANNEL],
+    onNotification: (channel, payload) => {
+      if (channel !== CLIENTS_CHANNEL) return;
+      let clientId: unknown;
+      try {
+        clientId = (JSON.parse(payload || "{}") as { clientId?: unknown }).clientId;
+      } catch {
+        clientId = undefined;
+      }
+      clients.invalidate(typeof clientId === "string" ? clientId : undefined);
+    },
+  });
   await indexes.start();
   const verifier = config.STS_IAM_AUDIENCE
     ? createIamTokenVerifier({
@@ -38,7 +55,7 @@ async function createRuntime(): Promise<MachineRuntime> {
     activity,
     auth: {
       config,
-      clients: new ClientCredentialCache(db),
+      clients,
       verifyIamToken: verifier ? (token) => verifier.verify(token) : undefined,
     },
     async close() {

@@ -52,7 +52,8 @@ export async function serveWebHandler(
   response.headers.forEach((value, name) => {
     outgoing[name] = value;
   });
-  const body = req.method === "HEAD" || response.status === 304 ? undefined : Buffer.from(await response.arrayBuffer());
+  const body =
+    req.method === "HEAD" || response.status === 304 ? undefined : Buffer.from(await response.arrayBuffer());
   if (body) outgoing["content-length"] = String(body.length);
   res.writeHead(response.status, outgoing);
   res.end(body);

@@ -43,7 +43,8 @@ export async function buildSnapshot(db: Db, tenantId: string): Promise<TenantSna
   for (const mapping of mappings) {
     if (roles.has(mapping.role.id)) continue;
     const permissions = mapping.role.permissions.map((item) => item.permissionKey).sort();
-    for (const item of mapping.role.permissions) if (item.permission.bit !== null) bits[item.permissionKey] = item.permission.bit;
+    for (const item of mapping.role.permissions)
+      if (item.permission.bit !== null) bits[item.permissionKey] = item.permission.bit;
     roles.set(mapping.role.id, {
       key: mapping.role.key,
       scope: mapping.role.tenantId ? "tenant" : "global",
@@ -63,7 +64,10 @@ export async function buildSnapshot(db: Db, tenantId: string): Promise<TenantSna
         role: mapping.role.key,
         expiresAt: mapping.expiresAt?.toISOString() ?? null,
       }))
-      .sort((a, b) => compare(a.subjectType, b.subjectType) || compare(a.subject, b.subject) || compare(a.role, b.role)),
+      .sort(
+        (a, b) =>
+          compare(a.subjectType, b.subjectType) || compare(a.subject, b.subject) || compare(a.role, b.role),
+      ),
     permissionBits: Object.fromEntries(Object.entries(bits).sort(([a], [b]) => compare(a, b))),
   };
 }

@@ -15,6 +15,9 @@ export interface TenantIndexCacheOptions {
   /** When set, a LISTEN connection invalidates entries on every committed change. */
   listenUrl?: string;
   revisionCheckMs?: number;
+  /** Called for NOTIFY on `extraChannels` (e.g. technical clients changed). */
+  onNotification?: (channel: string, payload: string) => void;
+  extraChannels?: string[];
 }
 
 export class TenantIndexCache {
@@ -94,6 +97,10 @@ export class TenantIndexCache {
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.options.listenUrl });
     client.on("notification", (message) => {
+      if (message.channel !== MAPPINGS_CHANNEL) {
+        this.options.onNotification?.(message.channel, message.payload ?? "");
+        return;
+      }
       try {
         const payload = JSON.parse(message.payload ?? "{}") as { tenant?: unknown };
         if (typeof payload.tenant === "string") this.invalidate(payload.tenant);
@@ -110,12 +117,15 @@ export class TenantIndexCache {
     try {
       await client.connect();
       await client.query(`LISTEN ${MAPPINGS_CHANNEL}`);
+      for (const channel of this.options.extraChannels ?? []) await client.query(`LISTEN ${channel}`);
       this.listener = client;
       // Changes committed while nobody listened are unknown: start from a clean slate.
       this.bySlug.clear();
       this.slugById.clear();
     } catch (error) {
-      logger.warn("change listener could not connect", { error: error instanceof Error ? error.message : String(error) });
+      logger.warn("change listener could not connect", {
+        error: error instanceof Error ? error.message : String(error),
+      });
       await client.end().catch(() => undefined);
       this.scheduleReconnect();
     }

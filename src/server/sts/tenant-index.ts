@@ -62,5 +62,14 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
   }
   const bits = new Map<string, number>();
   for (const row of bitRows) if (row.bit !== null) bits.set(row.key, row.bit);
-  return { tenantId: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status, revision: tenant.revision, grants, bits, builtAt: Date.now() };
+  return {
+    tenantId: tenant.id,
+    slug: tenant.slug,
+    name: tenant.name,
+    status: tenant.status,
+    revision: tenant.revision,
+    grants,
+    bits,
+    builtAt: Date.now(),
+  };
 }

@@ -8,7 +8,9 @@ SELECT
   t."id"             AS tenant_id,
   t."slug"           AS tenant_slug,
   t."status"::text   AS tenant_status,
-  m."subjectType"::text AS subject_type,
+  -- The enum itself (not a text cast) keeps `subject_type = 'GROUP'` index- and estimate-friendly;
+  -- clients compare it with the strings 'GROUP' and 'CLIENT' as with text.
+  m."subjectType"    AS subject_type,
   m."subject"        AS subject,
   r."key"            AS role_key,
   rp."permissionKey" AS permission_key,

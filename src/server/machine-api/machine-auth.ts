@@ -13,7 +13,7 @@ import type { AppConfig } from "../config";
 import type { Db } from "../db/client";
 import { DomainError, ForbiddenError } from "../http/errors";
 import { secretMatches } from "../clients/client-secret";
-import { resolvePermissions } from "../sts/resolve-permissions";
+import { resolveAccess } from "../sts/resolve-permissions";
 import type { TenantIndex } from "../sts/tenant-index";
 import type { IamVerificationFailure, IamVerificationSuccess } from "../sts/iam-token-verifier";
 
@@ -180,7 +180,7 @@ export function authorizeTenantRead(caller: MachineCaller, index: TenantIndex): 
   if (caller.kind === "unsafe") return;
   if (caller.kind === "client") {
     if (caller.readAllTenants || caller.tenantId === index.tenantId) return;
-    const granted = resolvePermissions(index, "CLIENT", [caller.clientId]).permissions;
+    const granted = resolveAccess(index, "CLIENT", [caller.clientId]).permissions;
     if (READ_PERMISSIONS.some((permission) => granted.includes(permission))) return;
     throw new ForbiddenError(
       `Client "${caller.clientId}" may not read organisation "${index.slug}".`,
@@ -188,7 +188,7 @@ export function authorizeTenantRead(caller: MachineCaller, index: TenantIndex): 
     );
   }
   if (caller.isBootstrapAdmin) return;
-  const granted = resolvePermissions(index, "GROUP", caller.subjects).permissions;
+  const granted = resolveAccess(index, "GROUP", caller.subjects).permissions;
   if (READ_PERMISSIONS.some((permission) => granted.includes(permission))) return;
   throw new ForbiddenError(
     `Reading organisation "${index.slug}" needs ${READ_PERMISSIONS.join(" or ")} there.`,

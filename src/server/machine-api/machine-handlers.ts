@@ -10,7 +10,7 @@ import { readJsonBody } from "../http/read-json-body";
 import { parseInput } from "../shared/parse-input";
 import { subjectSchema } from "../mappings/mapping.types";
 import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
-import { resolvePermissions } from "../sts/resolve-permissions";
+import { explainAccess, resolveAccess } from "../sts/resolve-permissions";
 import { authenticateMachine, authorizeTenantRead, callerLabel, type MachineCaller } from "./machine-auth";
 import { getMachineRuntime } from "./machine-runtime";
 
@@ -25,6 +25,8 @@ export const resolveRequestSchema = z
       .max(1000, "at most 1000 groups")
       .optional(),
     clientId: z.string().min(1).max(100).optional(),
+    /** Provenance is on by default; an STS that only needs roles and permissions can skip it. */
+    provenance: z.boolean({ error: "provenance must be true or false" }).default(true),
   })
   .strict()
   .refine((body) => (body.groups === undefined) !== (body.clientId === undefined), {
@@ -50,9 +52,11 @@ export async function handleResolve(request: Request): Promise<Response> {
     if (!index) throw new NotFoundError(`No organisation "${body.tenant}".`);
     tenantId = index.tenantId;
     authorizeTenantRead(caller, index);
-    const resolution = body.clientId
-      ? resolvePermissions(index, "CLIENT", [body.clientId])
-      : resolvePermissions(index, "GROUP", body.groups ?? []);
+    const subjectType = body.clientId ? "CLIENT" : "GROUP";
+    const subjects = body.clientId ? [body.clientId] : (body.groups ?? []);
+    const resolution = body.provenance
+      ? explainAccess(index, subjectType, subjects)
+      : resolveAccess(index, subjectType, subjects);
     runtime.activity.observe(
       body.clientId ? "CLIENT" : "GROUP",
       body.clientId ? [body.clientId] : (body.groups ?? []),

@@ -1,24 +1,30 @@
 /**
- * Resolves subjects (a user's IAM roles/groups, or a client id) to roles and permissions in one tenant,
- * with provenance: for each permission, which subject and role granted it.
+ * Resolves subjects (a user's IAM roles/groups, or a client id) to roles and permissions in one tenant.
+ * `resolveAccess` is the hot path (token exchange, authorisation); `explainAccess` adds provenance —
+ * for each permission, which subject and role granted it — for the resolve API and the explorer.
  */
 import { subjectKey, type SubjectType, type TenantIndex } from "./tenant-index";
 
-export interface Resolution {
+export type ProvenanceEntry = Readonly<{ subject: string; role: string }>;
+
+export interface Access {
   tenant: { id: string; slug: string; status: "ACTIVE" | "DISABLED" };
   revision: number;
   roles: string[];
   permissions: string[];
-  /** base64url of a little-endian bit field (bit n = byte n>>3, mask 1<<(n&7)); absent when no bits apply. */
+  /** base64url of a little-endian bit field over catalog bits (bit n = byte n>>3, mask 1<<(n&7)); absent when no bits apply. */
   bitmask?: string;
-  provenance: Record<string, { subject: string; role: string }[]>;
   /** Subjects that matched no live mapping here. */
   unmapped: string[];
 }
 
+export interface Resolution extends Access {
+  provenance: Record<string, ProvenanceEntry[]>;
+}
+
 export function encodeBitmask(bits: Iterable<number>): string | undefined {
-  let highest = -1;
   const list = [...bits];
+  let highest = -1;
   for (const bit of list) highest = Math.max(highest, bit);
   if (highest < 0) return undefined;
   const bytes = new Uint8Array((highest >> 3) + 1);
@@ -26,19 +32,30 @@ export function encodeBitmask(bits: Iterable<number>): string | undefined {
   return Buffer.from(bytes).toString("base64url");
 }
 
-export function resolvePermissions(
+interface Matched {
+  access: Access;
+  /** Permission positions held, as a bit set over index.permissionKeys. */
+  held: Uint32Array;
+}
+
+function match(
   index: TenantIndex,
   subjectType: SubjectType,
   subjects: readonly string[],
-  now = Date.now(),
-): Resolution {
+  now: number,
+): Matched {
   const tenant = { id: index.tenantId, slug: index.slug, status: index.status };
-  const unique = [...new Set(subjects)];
+  const unique = subjects.length > 1 ? [...new Set(subjects)] : [...subjects];
+  const wordCount = index.roles[0]?.words.length ?? 1;
+  const held = new Uint32Array(wordCount);
   if (index.status !== "ACTIVE") {
-    return { tenant, revision: index.revision, roles: [], permissions: [], provenance: {}, unmapped: unique };
+    return {
+      access: { tenant, revision: index.revision, roles: [], permissions: [], unmapped: unique },
+      held,
+    };
   }
-  const roles = new Set<string>();
-  const provenance: Record<string, { subject: string; role: string }[]> = {};
+  const roleSeen = new Uint8Array(index.roles.length);
+  const roleKeys: string[] = [];
   const unmapped: string[] = [];
   for (const subject of unique) {
     const grants = index.grants.get(subjectKey(subjectType, subject));
@@ -47,28 +64,87 @@ export function resolvePermissions(
       for (const grant of grants) {
         if (grant.expiresAt !== null && grant.expiresAt <= now) continue;
         matched = true;
-        roles.add(grant.roleKey);
-        for (const permission of grant.permissions) {
-          (provenance[permission] ??= []).push({ subject, role: grant.roleKey });
-        }
+        if (roleSeen[grant.role] === 1) continue;
+        roleSeen[grant.role] = 1;
+        const role = index.roles[grant.role]!;
+        roleKeys.push(role.key);
+        for (let word = 0; word < wordCount; word += 1) held[word]! |= role.words[word]!;
       }
     }
     if (!matched) unmapped.push(subject);
   }
-  const permissions = Object.keys(provenance).sort();
+  const permissions: string[] = [];
   const bits: number[] = [];
-  for (const permission of permissions) {
-    const bit = index.bits.get(permission);
-    if (bit !== undefined) bits.push(bit);
+  for (let word = 0; word < wordCount; word += 1) {
+    let value = held[word]!;
+    while (value !== 0) {
+      const low = value & -value;
+      const position = word * 32 + (31 - Math.clz32(low));
+      permissions.push(index.permissionKeys[position]!);
+      const bit = index.catalogBits[position]!;
+      if (bit >= 0) bits.push(bit);
+      value ^= low;
+    }
   }
   const bitmask = encodeBitmask(bits);
   return {
-    tenant,
-    revision: index.revision,
-    roles: [...roles].sort(),
-    permissions,
-    ...(bitmask ? { bitmask } : {}),
-    provenance,
-    unmapped,
+    access: {
+      tenant,
+      revision: index.revision,
+      roles: roleKeys.sort(),
+      permissions,
+      ...(bitmask ? { bitmask } : {}),
+      unmapped,
+    },
+    held,
   };
 }
+
+export function resolveAccess(
+  index: TenantIndex,
+  subjectType: SubjectType,
+  subjects: readonly string[],
+  now = Date.now(),
+): Access {
+  return match(index, subjectType, subjects, now).access;
+}
+
+export function explainAccess(
+  index: TenantIndex,
+  subjectType: SubjectType,
+  subjects: readonly string[],
+  now = Date.now(),
+): Resolution {
+  const { access } = match(index, subjectType, subjects, now);
+  const lists: ProvenanceEntry[][] = access.permissions.map(() => []);
+  const slot = new Map(access.permissions.map((permission, at) => [permission, at]));
+  const positionToSlot = new Int32Array(index.permissionKeys.length).fill(-1);
+  index.permissionKeys.forEach((key, position) => {
+    const at = slot.get(key);
+    if (at !== undefined) positionToSlot[position] = at;
+  });
+  if (access.tenant.status === "ACTIVE") {
+    for (const subject of new Set(subjects)) {
+      for (const grant of index.grants.get(subjectKey(subjectType, subject)) ?? []) {
+        if (grant.expiresAt !== null && grant.expiresAt <= now) continue;
+        const words = index.roles[grant.role]!.words;
+        for (let word = 0; word < words.length; word += 1) {
+          let value = words[word]!;
+          while (value !== 0) {
+            const low = value & -value;
+            lists[positionToSlot[word * 32 + (31 - Math.clz32(low))]!]!.push(grant.provenance);
+            value ^= low;
+          }
+        }
+      }
+    }
+  }
+  const provenance: Record<string, ProvenanceEntry[]> = {};
+  access.permissions.forEach((permission, at) => {
+    provenance[permission] = lists[at]!;
+  });
+  return { ...access, provenance };
+}
+
+/** The resolve API's answer: access with provenance. */
+export const resolvePermissions = explainAccess;

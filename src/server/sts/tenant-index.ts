@@ -1,17 +1,25 @@
 /**
  * An in-memory index of one tenant's effective permissions, built from the same rows as the SQL view
- * `sts_effective_permissions` (plus expiry, checked at resolve time), so that resolving a user with
- * dozens of groups is a few map look-ups.
+ * `sts_effective_permissions` (plus expiry, checked at resolve time). Each role's permissions are a
+ * bit set over the tenant's permission keys in sorted order, so resolving a user with dozens of
+ * groups is a few map look-ups and word-wise ORs.
  */
 import type { Db } from "../db/client";
 
 export type SubjectType = "GROUP" | "CLIENT";
 
+export interface IndexedRole {
+  key: string;
+  /** Bit set over `TenantIndex.permissionKeys`. */
+  words: Uint32Array;
+}
+
 export interface IndexedGrant {
-  roleKey: string;
-  permissions: readonly string[];
+  role: number;
   /** Epoch ms; the grant stops counting at this instant. */
   expiresAt: number | null;
+  /** The provenance entry this grant contributes, built once and shared by every explanation. */
+  provenance: Readonly<{ subject: string; role: string }>;
 }
 
 export interface TenantIndex {
@@ -20,20 +28,24 @@ export interface TenantIndex {
   name: string;
   status: "ACTIVE" | "DISABLED";
   revision: number;
+  roles: IndexedRole[];
+  /** Every permission key some role of this tenant holds, sorted. */
+  permissionKeys: string[];
+  /** Catalog bit of each entry of `permissionKeys` (-1 when it has none). */
+  catalogBits: Int16Array;
   /** `${subjectType}\u0000${subject}` → grants. */
   grants: Map<string, IndexedGrant[]>;
-  /** Permission key → bit, for the catalog keys that have one. */
-  bits: ReadonlyMap<string, number>;
   builtAt: number;
 }
 
 export const subjectKey = (subjectType: SubjectType, subject: string) => `${subjectType}\u0000${subject}`;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Loads a tenant's index by slug or id; undefined when no such tenant exists. */
 export async function loadTenantIndex(db: Db, tenantRef: string): Promise<TenantIndex | undefined> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantRef);
   const tenant = await db.tenant.findFirst({
-    where: isUuid ? { OR: [{ id: tenantRef }, { slug: tenantRef }] } : { slug: tenantRef },
+    where: UUID.test(tenantRef) ? { OR: [{ id: tenantRef }, { slug: tenantRef }] } : { slug: tenantRef },
     select: { id: true, slug: true, name: true, status: true, revision: true },
   });
   if (!tenant) return undefined;
@@ -41,35 +53,62 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
     db.mapping.findMany({
       where: { tenantId: tenant.id },
       select: {
-        subjectType: true,
         subject: true,
+        subjectType: true,
         expiresAt: true,
-        role: { select: { key: true, permissions: { select: { permissionKey: true } } } },
+        role: { select: { id: true, key: true, permissions: { select: { permissionKey: true } } } },
       },
     }),
     db.permission.findMany({ where: { bit: { not: null } }, select: { key: true, bit: true } }),
   ]);
+  const roleRows = new Map<string, { key: string; permissions: string[] }>();
+  for (const mapping of mappings) {
+    if (!roleRows.has(mapping.role.id)) {
+      roleRows.set(mapping.role.id, {
+        key: mapping.role.key,
+        permissions: mapping.role.permissions.map((item) => item.permissionKey),
+      });
+    }
+  }
+  const permissionKeys = [...new Set([...roleRows.values()].flatMap((role) => role.permissions))].sort();
+  const position = new Map(permissionKeys.map((key, index) => [key, index]));
+  const wordCount = Math.max(1, Math.ceil(permissionKeys.length / 32));
+  const roleIndex = new Map<string, number>();
+  const roles: IndexedRole[] = [];
+  for (const [id, role] of roleRows) {
+    const words = new Uint32Array(wordCount);
+    for (const permission of role.permissions) {
+      const at = position.get(permission)!;
+      words[at >>> 5]! |= 1 << (at & 31);
+    }
+    roleIndex.set(id, roles.length);
+    roles.push({ key: role.key, words });
+  }
+  const catalog = new Map(bitRows.map((row) => [row.key, row.bit ?? -1]));
+  const catalogBits = Int16Array.from(permissionKeys, (key) => catalog.get(key) ?? -1);
   const grants = new Map<string, IndexedGrant[]>();
   for (const mapping of mappings) {
     const key = subjectKey(mapping.subjectType, mapping.subject);
-    const list = grants.get(key) ?? [];
-    list.push({
-      roleKey: mapping.role.key,
-      permissions: mapping.role.permissions.map((permission) => permission.permissionKey).sort(),
+    const role = roleIndex.get(mapping.role.id)!;
+    const grant: IndexedGrant = {
+      role,
       expiresAt: mapping.expiresAt?.getTime() ?? null,
-    });
-    grants.set(key, list);
+      provenance: Object.freeze({ subject: mapping.subject, role: mapping.role.key }),
+    };
+    const list = grants.get(key);
+    if (list) list.push(grant);
+    else grants.set(key, [grant]);
   }
-  const bits = new Map<string, number>();
-  for (const row of bitRows) if (row.bit !== null) bits.set(row.key, row.bit);
   return {
     tenantId: tenant.id,
     slug: tenant.slug,
     name: tenant.name,
     status: tenant.status,
     revision: tenant.revision,
+    roles,
+    permissionKeys,
+    catalogBits,
     grants,
-    bits,
     builtAt: Date.now(),
   };
 }

@@ -1,0 +1,167 @@
+/**
+ * Read-contract benchmark: a tenant with 10,000 mappings over 2,000 groups and 200 roles; a user with
+ * 50 groups. (a) in-process resolve, (b) the SQL view for the same user, (c) POST /api/v1/resolve over
+ * loopback at concurrency 32 against the production build, (d) a plain node:http floor.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { hashClientSecret } from "../src/server/clients/client-secret";
+import { createPrismaClient } from "../src/server/db/client";
+import { freeLocalPort } from "../src/server/db/free-port";
+import {
+  importPermissionCatalog,
+  readCatalogFile,
+} from "../src/server/permissions/import-permission-catalog";
+import { explainAccess, resolveAccess } from "../src/server/sts/resolve-permissions";
+import { loadTenantIndex } from "../src/server/sts/tenant-index";
+import { formatLatency, formatLoad, load, scratchDatabase, startChild, timeSequential } from "./lib";
+
+const GROUPS = 2_000;
+const ROLES = 200;
+const MAPPINGS = 10_000;
+
+async function seed(url: string): Promise<{ userGroups: string[]; clientId: string; secret: string }> {
+  const db = createPrismaClient(url, 4);
+  await importPermissionCatalog(db, await readCatalogFile());
+  await db.$disconnect();
+  const sql = new Client({ connectionString: url });
+  await sql.connect();
+  // Bulk SQL: a benchmark fixture, not a console workflow (those are covered by the tests).
+  await sql.query(`INSERT INTO "Tenant" (slug, name) VALUES ('bench', 'Benchmark')`);
+  await sql.query(`
+    INSERT INTO "Role" ("tenantId", key, name)
+    SELECT t.id, 'role-' || n, 'Role ' || n FROM "Tenant" t, generate_series(1, ${ROLES}) n WHERE t.slug = 'bench'`);
+  await sql.query(`
+    INSERT INTO "RolePermission" ("roleId", "permissionKey")
+    SELECT DISTINCT r.id, p.key FROM "Role" r
+    CROSS JOIN LATERAL (SELECT key FROM "Permission" ORDER BY md5(r.id::text || key) LIMIT 5 + abs(hashtext(r.id::text)) % 16) p`);
+  await sql.query(`
+    INSERT INTO "Mapping" ("tenantId", "subjectType", subject, "roleId", "createdBy")
+    SELECT t.id, 'GROUP', 'group-' || (n % ${GROUPS}), r.id, 'bench'
+    FROM "Tenant" t, generate_series(0, ${MAPPINGS - 1}) n
+    -- Each group gets ${MAPPINGS / GROUPS} distinct roles: offsets k*41 (k = n / groups) differ modulo the role count.
+    JOIN LATERAL (SELECT id FROM "Role" WHERE key = 'role-' || (1 + ((n / ${GROUPS}) * 41 + (n % ${GROUPS}) * 7) % ${ROLES})) r ON true
+    WHERE t.slug = 'bench'
+    ON CONFLICT DO NOTHING`);
+  const secret = `sts_${randomBytes(32).toString("base64url")}`;
+  await sql.query(
+    `INSERT INTO "TechnicalClient" ("clientId", name, "secretHash", "tenantId", "createdBy")
+     SELECT 'bench-sts', 'Benchmark STS', $1, id, 'bench' FROM "Tenant" WHERE slug = 'bench'`,
+    [hashClientSecret(secret)],
+  );
+  // The steady state of a live database: statistics and visibility maps up to date (autovacuum's job).
+  await sql.query("VACUUM ANALYZE");
+  const { rows } = await sql.query<{ count: string }>(`SELECT count(*) FROM "Mapping"`);
+  await sql.end();
+  console.info(`  seeded ${rows[0]?.count} mappings over ${GROUPS} groups and ${ROLES} roles`);
+  const userGroups = Array.from({ length: 50 }, (_, index) => `group-${(index * 37) % GROUPS}`);
+  return { userGroups, clientId: "bench-sts", secret };
+}
+
+export async function benchReadContract(): Promise<void> {
+  console.info("\n== Read contract ==");
+  const database = await scratchDatabase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "sts-bench-data-"));
+  try {
+    const { userGroups, clientId, secret } = await seed(database.url);
+
+    const db = createPrismaClient(database.url, 2);
+    const index = await loadTenantIndex(db, "bench");
+    await db.$disconnect();
+    if (!index) throw new Error("bench tenant missing");
+    const explained = explainAccess(index, "GROUP", userGroups);
+    const provenanceEntries = Object.values(explained.provenance).reduce((sum, list) => sum + list.length, 0);
+    console.info(
+      `  the 50-group user holds ${explained.roles.length} roles and ${explained.permissions.length} permissions (${provenanceEntries} provenance entries, ${JSON.stringify(explained).length} bytes as JSON)`,
+    );
+    const inProcess = await timeSequential(50_000, () => resolveAccess(index, "GROUP", userGroups), "µs");
+    console.info(`  (a) in-process resolve        ${formatLatency(inProcess)}`);
+    const explainedStats = await timeSequential(
+      20_000,
+      () => explainAccess(index, "GROUP", userGroups),
+      "µs",
+    );
+    console.info(`      … with provenance         ${formatLatency(explainedStats)}`);
+
+    const sql = new Client({ connectionString: database.url });
+    await sql.connect();
+    const viewQuery = {
+      name: "bench-view",
+      text: `SELECT DISTINCT role_key, permission_key FROM sts_effective_permissions WHERE tenant_slug = $1 AND subject_type = 'GROUP' AND subject = ANY($2::text[])`,
+      values: ["bench", userGroups],
+    };
+    const viewRows = (await sql.query(viewQuery)).rows.length;
+    const view = await timeSequential(2_000, () => sql.query(viewQuery), "ms");
+    await sql.end();
+    console.info(`  (b) SQL view query            ${formatLatency(view)}  (${viewRows} rows)`);
+
+    const port = await freeLocalPort({ avoid: [5432] });
+    const app = await startChild(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "scripts/serve.ts"],
+      {
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        STS_DEMO: "1",
+        STS_DATA_DIR: dataDir,
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      `http://localhost:${port}/api/health`,
+    );
+    let http: Awaited<ReturnType<typeof load>>;
+    try {
+      const body = JSON.stringify({ tenant: "bench", groups: userGroups });
+      const headers = {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+      };
+      const check = await fetch(`http://localhost:${port}/api/v1/resolve`, { method: "POST", body, headers });
+      if (check.status !== 200) throw new Error(`resolve answered ${check.status}: ${await check.text()}`);
+      await load({
+        url: `http://127.0.0.1:${port}/api/v1/resolve`,
+        method: "POST",
+        body,
+        headers,
+        seconds: 3,
+      });
+      http = await load({ url: `http://127.0.0.1:${port}/api/v1/resolve`, method: "POST", body, headers });
+      console.info(`  (c) POST /api/v1/resolve      ${formatLoad(http)}`);
+      const lean = await load({
+        url: `http://127.0.0.1:${port}/api/v1/resolve`,
+        method: "POST",
+        body: JSON.stringify({ tenant: "bench", groups: userGroups, provenance: false }),
+        headers,
+      });
+      console.info(`      … "provenance": false     ${formatLoad(lean)}`);
+    } finally {
+      await app.stop();
+    }
+
+    const floorPort = await freeLocalPort({ avoid: [5432] });
+    const floorServer = await startChild(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "bench/plain-http-server.ts"],
+      { PORT: String(floorPort) },
+      `http://127.0.0.1:${floorPort}/`,
+    );
+    try {
+      await load({ url: `http://127.0.0.1:${floorPort}/`, method: "POST", body: "{}", seconds: 3 });
+      const floor = await load({ url: `http://127.0.0.1:${floorPort}/`, method: "POST", body: "{}" });
+      console.info(`  (d) plain node:http floor     ${formatLoad(floor)}`);
+      console.info(`  (c)/(d) = ${(http.requestsPerSecond / floor.requestsPerSecond).toFixed(3)}`);
+      console.info(
+        `  targets: (a) p99 < 50 µs ${inProcess.p99 < 50 ? "met" : "MISSED"}; (b) p99 < 5 ms ${view.p99 < 5 ? "met" : "MISSED"}; (c) ≥ 8,000 req/s ${http.requestsPerSecond >= 8000 ? "met" : "MISSED"}`,
+      );
+    } finally {
+      await floorServer.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await database.close();
+  }
+}

@@ -118,14 +118,26 @@ const environmentSchema = z.object({
         )
         .min(1),
     ),
+
+  /** App tokens: `iss` (default STS_PUBLIC_URL), `aud`, lifetime. */
+  STS_TOKEN_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  STS_TOKEN_AUDIENCE: z.string().trim().min(1).max(500).default("one-core"),
+  STS_TOKEN_TTL_SECONDS: positiveInt(30, 3600).default(300),
+  /** How long a NEXT key is published before it may sign (the core refreshes its JWKS on its own schedule). */
+  STS_JWKS_PUBLISH_LEAD: positiveInt(0, 7 * 24 * 3600).default(3600),
+  STS_ACCEPT_ID_TOKEN: bool.default(false),
+  /** Token endpoint requests per second and client address, per instance (burst: twice as many). */
+  STS_TOKEN_RATE_LIMIT: positiveInt(1, 1_000_000).default(50),
 });
 
 export type Environment = z.output<typeof environmentSchema>;
 
 export interface AppConfig extends Omit<
   Environment,
-  "STS_PUBLIC_URL" | "STS_CLAIM_SEPARATOR" | "STS_IAM_ISSUER"
+  "STS_PUBLIC_URL" | "STS_CLAIM_SEPARATOR" | "STS_IAM_ISSUER" | "STS_TOKEN_ISSUER"
 > {
+  /** `iss` of app tokens: STS_TOKEN_ISSUER, else the public URL. */
+  STS_TOKEN_ISSUER: string;
   /** Issuer of IAM tokens accepted by the machine API: STS_IAM_ISSUER, else OIDC_ISSUER. */
   STS_IAM_ISSUER: string;
   /** The address browsers and relying parties use; next-auth's NEXTAUTH_URL is derived from it. */
@@ -176,6 +188,7 @@ export function parseConfig(environment: Record<string, string | undefined> = pr
     STS_PUBLIC_URL: publicUrl,
     STS_CLAIM_SEPARATOR: env.STS_CLAIM_SEPARATOR,
     STS_IAM_ISSUER: env.STS_IAM_ISSUER ?? String(present.OIDC_ISSUER),
+    STS_TOKEN_ISSUER: env.STS_TOKEN_ISSUER ?? publicUrl,
     secureCookies: publicUrl.startsWith("https://"),
   };
 }

@@ -7,6 +7,10 @@ import { getConfig } from "../config";
 import { getDb } from "../db/client";
 import { ActivityBatcher } from "../activity/activity-batcher";
 import { CLIENTS_CHANNEL } from "../clients/manage-clients";
+import { RateLimiter } from "../http/rate-limiter";
+import { KeyStore } from "../keys/key-store";
+import { KEYS_CHANNEL } from "../keys/signing-keys";
+import type { TokenEndpointDeps } from "../sts/token-endpoint";
 import { createIamTokenVerifier } from "../sts/iam-token-verifier";
 import { TenantIndexCache } from "../sts/tenant-index-cache";
 import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
@@ -15,6 +19,8 @@ export interface MachineRuntime {
   indexes: TenantIndexCache;
   auth: MachineAuthDeps;
   activity: ActivityBatcher;
+  keys: KeyStore;
+  token: TokenEndpointDeps;
   close(): Promise<void>;
 }
 
@@ -24,12 +30,14 @@ async function createRuntime(): Promise<MachineRuntime> {
   const config = getConfig();
   const db = getDb();
   const clients = new ClientCredentialCache(db);
+  const keys = new KeyStore(db, config);
   const indexes = new TenantIndexCache({
     db,
     listenUrl: config.DATABASE_URL,
     // A rotated or revoked client secret stops working at once on every instance.
-    extraChannels: [CLIENTS_CHANNEL],
+    extraChannels: [CLIENTS_CHANNEL, KEYS_CHANNEL],
     onNotification: (channel, payload) => {
+      if (channel === KEYS_CHANNEL) keys.invalidate();
       if (channel !== CLIENTS_CHANNEL) return;
       let clientId: unknown;
       try {
@@ -46,17 +54,40 @@ async function createRuntime(): Promise<MachineRuntime> {
         issuer: config.STS_IAM_ISSUER,
         audience: config.STS_IAM_AUDIENCE,
         algorithms: config.STS_IAM_ALGORITHMS,
-        rejectIssuers: [config.STS_PUBLIC_URL],
+        rejectIssuers: [config.STS_TOKEN_ISSUER],
       })
     : undefined;
+  const idTokenVerifier =
+    config.STS_ACCEPT_ID_TOKEN && config.STS_IAM_AUDIENCE
+      ? createIamTokenVerifier({
+          issuer: config.STS_IAM_ISSUER,
+          // An ID token is addressed to the client that signed the user in.
+          audience: [config.OIDC_CLIENT_ID, config.STS_IAM_AUDIENCE],
+          algorithms: config.STS_IAM_ALGORITHMS,
+          rejectIssuers: [config.STS_TOKEN_ISSUER],
+          acceptIdTokens: true,
+        })
+      : undefined;
   const activity = new ActivityBatcher(db);
+  const verifyAccessToken = verifier ? (token: string) => verifier.verify(token) : undefined;
   return {
     indexes,
     activity,
+    keys,
+    token: {
+      config,
+      indexes,
+      keys,
+      clients,
+      activity,
+      limiter: new RateLimiter(config.STS_TOKEN_RATE_LIMIT),
+      verifyAccessToken,
+      verifyIdToken: idTokenVerifier ? (token: string) => idTokenVerifier.verify(token) : undefined,
+    },
     auth: {
       config,
       clients,
-      verifyIamToken: verifier ? (token) => verifier.verify(token) : undefined,
+      verifyIamToken: verifyAccessToken,
     },
     async close() {
       await activity.flush();

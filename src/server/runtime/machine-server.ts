@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { handleResolve, handleSnapshot } from "../machine-api/machine-handlers";
+import { handleJwks, handleMetadata, handleToken } from "../machine-api/sts-handlers";
 
 type WebHandler = (request: Request) => Promise<Response>;
 
@@ -14,6 +15,10 @@ const SNAPSHOT_PATH = /^\/api\/v1\/tenants\/([^/]+)\/mappings$/;
 /** The handler for a machine endpoint, or undefined when Next.js should answer. */
 export function machineRoute(method: string, pathname: string): WebHandler | undefined {
   if (pathname === "/api/v1/resolve" && method === "POST") return handleResolve;
+  if (pathname === "/api/sts/token/v1") return handleToken;
+  if (pathname === "/.well-known/jwks.json" && (method === "GET" || method === "HEAD")) return handleJwks;
+  if (pathname === "/.well-known/oauth-authorization-server" && (method === "GET" || method === "HEAD"))
+    return handleMetadata;
   const snapshot = SNAPSHOT_PATH.exec(pathname);
   if (snapshot && (method === "GET" || method === "HEAD")) {
     const tenantRef = decodeURIComponent(snapshot[1] ?? "");

@@ -109,7 +109,7 @@ export async function startServer(options: {
     const databaseUrl = config.DATABASE_URL ?? "";
     const migration = await migrateDatabase(databaseUrl, { log });
     if (migration.applied.length > 0) log(`applied migrations: ${migration.applied.join(", ")}`);
-    await prepareData(databaseUrl, { demo, log });
+    await prepareData(databaseUrl, { demo, log, config });
 
     const app = next({ dev: options.dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
     await app.prepare();

@@ -1,0 +1,7 @@
+import { handleMetadata } from "@/server/machine-api/sts-handlers";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  return handleMetadata();
+}

@@ -1,0 +1,357 @@
+/**
+ * POST /api/sts/token/v1 — the STS itself.
+ * - RFC 8693 token exchange: an IAM access token (ID token only with STS_ACCEPT_ID_TOKEN=true) and a
+ *   tenant (`tenant` = slug or id, or `resource=urn:sts:tenant:<slug>`) → an app token for that tenant
+ *   carrying the permissions mapped from the user's IAM roles/groups.
+ * - client_credentials for registered technical clients, mapped through CLIENT mappings.
+ * Errors follow RFC 6749 §5.2. Tokens are never stored or logged; activity keeps a hash of the jti.
+ */
+import { randomUUID } from "node:crypto";
+import { claimValues } from "../auth/claim-path";
+import type { AppConfig } from "../config";
+import { secretMatches } from "../clients/client-secret";
+import { hashToken } from "./iam-token-verifier";
+import type { IamVerificationFailure, IamVerificationSuccess } from "./iam-token-verifier";
+import type { ActivityBatcher } from "../activity/activity-batcher";
+import type { ClientCredentialCache } from "../machine-api/machine-auth";
+import type { KeyStore } from "../keys/key-store";
+import type { RateLimiter } from "../http/rate-limiter";
+import { resolveAccess } from "./resolve-permissions";
+import { logger } from "../logger";
+import { signAppToken } from "./sign-app-token";
+import type { TenantIndexCache } from "./tenant-index-cache";
+
+export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+export const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
+const TENANT_RESOURCE_PREFIX = "urn:sts:tenant:";
+const MAX_BODY_BYTES = 64 * 1024;
+
+type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "invalid_target"
+  | "unsupported_grant_type"
+  | "temporarily_unavailable"
+  | "server_error";
+
+export class OAuthError extends Error {
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    readonly status = 400,
+  ) {
+    super(description);
+  }
+}
+
+export interface TokenEndpointDeps {
+  config: Pick<
+    AppConfig,
+    | "STS_TOKEN_ISSUER"
+    | "STS_TOKEN_AUDIENCE"
+    | "STS_TOKEN_TTL_SECONDS"
+    | "STS_ACCEPT_ID_TOKEN"
+    | "STS_ROLE_PATH"
+    | "STS_GROUPS_PATH"
+    | "STS_CLAIM_SEPARATOR"
+  >;
+  indexes: TenantIndexCache;
+  keys: KeyStore;
+  clients: ClientCredentialCache;
+  activity: ActivityBatcher;
+  limiter: RateLimiter;
+  verifyAccessToken?: (token: string) => Promise<IamVerificationSuccess | IamVerificationFailure>;
+  verifyIdToken?: (token: string) => Promise<IamVerificationSuccess | IamVerificationFailure>;
+}
+
+const RESPONSE_HEADERS = {
+  "content-type": "application/json",
+  "cache-control": "no-store",
+  pragma: "no-cache",
+};
+
+function errorResponse(error: OAuthError): Response {
+  const headers: Record<string, string> = { ...RESPONSE_HEADERS };
+  if (error.code === "invalid_client") headers["www-authenticate"] = 'Basic realm="sts"';
+  if (error.status === 429) headers["retry-after"] = "1";
+  return new Response(JSON.stringify({ error: error.code, error_description: error.description }), {
+    status: error.status,
+    headers,
+  });
+}
+
+async function readForm(request: Request): Promise<URLSearchParams> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    throw new OAuthError(
+      "invalid_request",
+      "Send the parameters form-encoded (application/x-www-form-urlencoded).",
+    );
+  }
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) {
+    throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+  const form = new URLSearchParams(text);
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (seen.has(name)) throw new OAuthError("invalid_request", `Parameter "${name}" is repeated.`);
+    seen.add(name);
+  }
+  return form;
+}
+
+/** The tenant from `tenant` or `resource=urn:sts:tenant:<slug>`; both must agree when both are sent. */
+function requestedTenant(form: URLSearchParams): string | undefined {
+  const tenant = form.get("tenant") ?? undefined;
+  const resource = form.get("resource") ?? undefined;
+  let fromResource: string | undefined;
+  if (resource !== undefined) {
+    if (!resource.startsWith(TENANT_RESOURCE_PREFIX) || resource.length === TENANT_RESOURCE_PREFIX.length) {
+      throw new OAuthError("invalid_target", `resource must be ${TENANT_RESOURCE_PREFIX}<slug>.`);
+    }
+    fromResource = resource.slice(TENANT_RESOURCE_PREFIX.length);
+  }
+  if (tenant !== undefined && fromResource !== undefined && tenant !== fromResource) {
+    throw new OAuthError("invalid_target", "tenant and resource name different organisations.");
+  }
+  const chosen = tenant ?? fromResource;
+  if (chosen !== undefined && (chosen.length === 0 || chosen.length > 100))
+    throw new OAuthError("invalid_target", "Unknown organisation.");
+  return chosen;
+}
+
+function basicCredentials(header: string | null): { clientId: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401);
+  const unescape = (part: string) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, " "));
+    } catch {
+      return part;
+    }
+  };
+  return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+}
+
+function nameClaims(claims: Record<string, unknown>): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const claim of ["name", "given_name", "family_name", "email"]) {
+    const value = claims[claim];
+    if (typeof value === "string" && value.length > 0 && value.length <= 255) names[claim] = value;
+  }
+  return names;
+}
+
+interface Issued {
+  response: Response;
+  tenantId: string;
+  subject: string;
+  clientId: string;
+  jti: string;
+}
+
+async function issue(
+  deps: TokenEndpointDeps,
+  tenantRef: string | undefined,
+  subjectType: "GROUP" | "CLIENT",
+  subjects: string[],
+  subject: string,
+  extraClaims: Record<string, string>,
+): Promise<Omit<Issued, "clientId">> {
+  if (!tenantRef)
+    throw new OAuthError(
+      "invalid_request",
+      "Name the organisation: tenant=<slug or id> or resource=urn:sts:tenant:<slug>.",
+    );
+  const index = await deps.indexes.get(tenantRef);
+  if (!index) throw new OAuthError("invalid_target", `Unknown organisation "${tenantRef}".`);
+  if (index.status !== "ACTIVE")
+    throw new OAuthError("invalid_target", `Organisation "${index.slug}" is disabled.`);
+  const access = resolveAccess(index, subjectType, subjects);
+  if (access.permissions.length === 0) {
+    throw new OAuthError(
+      "invalid_target",
+      `Nothing is mapped for this ${subjectType === "CLIENT" ? "client" : "user"} in "${index.slug}".`,
+    );
+  }
+  const signer = await deps.keys.signer();
+  if (!signer)
+    throw new OAuthError(
+      "temporarily_unavailable",
+      "No active signing key: an administrator must activate one.",
+      503,
+    );
+  const now = Math.floor(Date.now() / 1000);
+  const jti = randomUUID();
+  const claims = {
+    iss: deps.config.STS_TOKEN_ISSUER,
+    sub: subject,
+    aud: deps.config.STS_TOKEN_AUDIENCE,
+    iat: now,
+    nbf: now,
+    exp: now + deps.config.STS_TOKEN_TTL_SECONDS,
+    jti,
+    organisationId: index.tenantId,
+    tenant: { id: index.tenantId, slug: index.slug },
+    roles: access.roles,
+    permissions: access.permissions,
+    ...(access.bitmask ? { permissionsBitmask: access.bitmask } : {}),
+    ...extraClaims,
+  };
+  const token = signAppToken(signer, claims);
+  return {
+    response: new Response(
+      JSON.stringify({
+        access_token: token,
+        issued_token_type: ACCESS_TOKEN_TYPE,
+        token_type: "Bearer",
+        expires_in: deps.config.STS_TOKEN_TTL_SECONDS,
+      }),
+      { status: 200, headers: RESPONSE_HEADERS },
+    ),
+    tenantId: index.tenantId,
+    subject,
+    jti,
+  };
+}
+
+async function exchange(deps: TokenEndpointDeps, form: URLSearchParams, observed: string[]): Promise<Issued> {
+  const subjectToken = form.get("subject_token");
+  const subjectTokenType = form.get("subject_token_type");
+  if (!subjectToken) throw new OAuthError("invalid_request", "subject_token is required.");
+  if (!subjectTokenType) throw new OAuthError("invalid_request", "subject_token_type is required.");
+  let verify: TokenEndpointDeps["verifyAccessToken"];
+  if (subjectTokenType === ACCESS_TOKEN_TYPE) verify = deps.verifyAccessToken;
+  else if (subjectTokenType === ID_TOKEN_TYPE && deps.config.STS_ACCEPT_ID_TOKEN) verify = deps.verifyIdToken;
+  else
+    throw new OAuthError(
+      "invalid_request",
+      `subject_token_type must be ${ACCESS_TOKEN_TYPE}${deps.config.STS_ACCEPT_ID_TOKEN ? ` or ${ID_TOKEN_TYPE}` : ""}.`,
+    );
+  if (!verify)
+    throw new OAuthError(
+      "temporarily_unavailable",
+      "IAM tokens cannot be verified: STS_IAM_AUDIENCE is not configured.",
+      503,
+    );
+  const tenantRef = requestedTenant(form);
+  const verified = await verify(subjectToken);
+  if (!verified.ok) {
+    if (verified.code === "jwks_unavailable")
+      throw new OAuthError("temporarily_unavailable", verified.message, 503);
+    throw new OAuthError("invalid_request", `The subject token was rejected: ${verified.message}`);
+  }
+  const claims = verified.claims;
+  const sub = typeof claims.sub === "string" ? claims.sub : "";
+  if (!sub) throw new OAuthError("invalid_request", "The subject token has no sub claim.");
+  const { config } = deps;
+  const subjects = [
+    ...new Set([
+      ...claimValues(claims, config.STS_ROLE_PATH, config.STS_CLAIM_SEPARATOR),
+      ...claimValues(claims, config.STS_GROUPS_PATH, config.STS_CLAIM_SEPARATOR),
+    ]),
+  ].filter((subject) => subject.length <= 255);
+  observed.push(...subjects);
+  const issued = await issue(deps, tenantRef, "GROUP", subjects, sub, nameClaims(claims));
+  return { ...issued, clientId: "" };
+}
+
+async function clientCredentials(
+  deps: TokenEndpointDeps,
+  request: Request,
+  form: URLSearchParams,
+): Promise<Issued> {
+  const fromHeader = basicCredentials(request.headers.get("authorization"));
+  const bodyId = form.get("client_id");
+  const bodySecret = form.get("client_secret");
+  if (fromHeader && (bodyId !== null || bodySecret !== null)) {
+    throw new OAuthError(
+      "invalid_request",
+      "Authenticate the client one way only (Basic or client_secret_post).",
+    );
+  }
+  const credentials =
+    fromHeader ?? (bodyId && bodySecret ? { clientId: bodyId, secret: bodySecret } : undefined);
+  if (!credentials) throw new OAuthError("invalid_client", "Client authentication is required.", 401);
+  const client = await deps.clients.find(credentials.clientId);
+  const matches = secretMatches(credentials.secret, client?.secretHash ?? "0".repeat(64));
+  if (!client || !client.active || !matches)
+    throw new OAuthError("invalid_client", "Invalid client credentials.", 401);
+  let tenantRef = requestedTenant(form);
+  if (client.tenantId) {
+    const own = await deps.indexes.get(client.tenantId);
+    if (tenantRef === undefined) tenantRef = client.tenantId;
+    else if (own && tenantRef !== own.slug && tenantRef !== own.tenantId) {
+      throw new OAuthError(
+        "invalid_target",
+        `Client "${client.clientId}" is registered for another organisation.`,
+      );
+    }
+  }
+  const issued = await issue(deps, tenantRef, "CLIENT", [client.clientId], client.clientId, {});
+  return { ...issued, clientId: client.clientId };
+}
+
+export async function handleTokenRequest(
+  request: Request,
+  deps: TokenEndpointDeps,
+  clientAddress: string,
+): Promise<Response> {
+  const observed: string[] = [];
+  let grantType = "";
+  try {
+    if (request.method !== "POST") throw new OAuthError("invalid_request", "Use POST.", 405);
+    if (!deps.limiter.take(clientAddress || "unknown")) {
+      throw new OAuthError(
+        "temporarily_unavailable",
+        "Too many token requests from this address; slow down.",
+        429,
+      );
+    }
+    const form = await readForm(request);
+    grantType = form.get("grant_type") ?? "";
+    let issued: Issued;
+    if (grantType === TOKEN_EXCHANGE_GRANT) issued = await exchange(deps, form, observed);
+    else if (grantType === "client_credentials") issued = await clientCredentials(deps, request, form);
+    else if (!grantType) throw new OAuthError("invalid_request", "grant_type is required.");
+    else
+      throw new OAuthError(
+        "unsupported_grant_type",
+        `grant_type "${grantType.slice(0, 100)}" is not supported.`,
+      );
+    deps.activity.record({
+      kind: "token_exchange",
+      tenantId: issued.tenantId,
+      subject: issued.subject,
+      clientId: issued.clientId,
+      result: "ok",
+      jtiHash: hashToken(issued.jti),
+    });
+    if (observed.length > 0) deps.activity.observe("GROUP", observed);
+    return issued.response;
+  } catch (error) {
+    const oauth =
+      error instanceof OAuthError
+        ? error
+        : new OAuthError("server_error", "The token could not be issued; the error has been logged.", 500);
+    if (!(error instanceof OAuthError)) {
+      logger.error("token endpoint failure", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    deps.activity.record({
+      kind: "token_exchange",
+      result: oauth.status >= 500 ? "error" : "denied",
+      errorCode: oauth.code,
+    });
+    if (observed.length > 0) deps.activity.observe("GROUP", observed);
+    return errorResponse(oauth);
+  }
+}

@@ -4,5 +4,7 @@ import { json, routeParam, withConsoleAuth } from "@/server/http/route-handler";
 import { readJsonBody } from "@/server/http/read-json-body";
 
 export const POST = withConsoleAuth(async (request, context, route) =>
-  json(await revokeClient(getDb(), context, await routeParam(route, "clientId"), await readJsonBody(request))),
+  json(
+    await revokeClient(getDb(), context, await routeParam(route, "clientId"), await readJsonBody(request)),
+  ),
 );

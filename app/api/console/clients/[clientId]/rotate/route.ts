@@ -4,5 +4,12 @@ import { json, routeParam, withConsoleAuth } from "@/server/http/route-handler";
 import { readJsonBody } from "@/server/http/read-json-body";
 
 export const POST = withConsoleAuth(async (request, context, route) =>
-  json(await rotateClientSecret(getDb(), context, await routeParam(route, "clientId"), await readJsonBody(request))),
+  json(
+    await rotateClientSecret(
+      getDb(),
+      context,
+      await routeParam(route, "clientId"),
+      await readJsonBody(request),
+    ),
+  ),
 );

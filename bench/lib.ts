@@ -147,3 +147,9 @@ export function formatLatency(stats: LatencyStats): string {
 export function formatLoad(result: LoadResult): string {
   return `${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s  p50 ${result.p50ms} ms  p99 ${result.p99ms} ms  (non-2xx ${result.non2xx}, errors ${result.errors})`;
 }
+
+/** BENCH_PROFILE_DIR=<dir> writes a CPU profile of the app server under load (open it in Chrome DevTools). */
+export function appNodeArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}

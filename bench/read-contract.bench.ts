@@ -17,13 +17,24 @@ import {
 } from "../src/server/permissions/import-permission-catalog";
 import { explainAccess, resolveAccess } from "../src/server/sts/resolve-permissions";
 import { loadTenantIndex } from "../src/server/sts/tenant-index";
-import { formatLatency, formatLoad, load, scratchDatabase, startChild, timeSequential } from "./lib";
+import {
+  appNodeArgs,
+  formatLatency,
+  formatLoad,
+  load,
+  scratchDatabase,
+  startChild,
+  timeSequential,
+} from "./lib";
 
 const GROUPS = 2_000;
 const ROLES = 200;
 const MAPPINGS = 10_000;
 
-async function seed(url: string): Promise<{ userGroups: string[]; clientId: string; secret: string }> {
+/** The benchmark tenant "bench" and a registered client for it; shared by the token-exchange benchmark. */
+export async function seedReadContractTenant(
+  url: string,
+): Promise<{ userGroups: string[]; clientId: string; secret: string }> {
   const db = createPrismaClient(url, 4);
   await importPermissionCatalog(db, await readCatalogFile());
   await db.$disconnect();
@@ -66,7 +77,7 @@ export async function benchReadContract(): Promise<void> {
   const database = await scratchDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "sts-bench-data-"));
   try {
-    const { userGroups, clientId, secret } = await seed(database.url);
+    const { userGroups, clientId, secret } = await seedReadContractTenant(database.url);
 
     const db = createPrismaClient(database.url, 2);
     const index = await loadTenantIndex(db, "bench");
@@ -101,7 +112,7 @@ export async function benchReadContract(): Promise<void> {
     const port = await freeLocalPort({ avoid: [5432] });
     const app = await startChild(
       process.execPath,
-      ["node_modules/tsx/dist/cli.mjs", "scripts/serve.ts"],
+      [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
       {
         DATABASE_URL: database.url,
         PORT: String(port),

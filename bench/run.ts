@@ -1,7 +1,10 @@
 /** `npm run bench`: performance figures on this machine (not tests: nothing here passes or fails CI). */
 import { benchReadContract } from "./read-contract.bench";
+import { benchTokenExchange } from "./token-exchange.bench";
 import { requireProductionBuild } from "./lib";
 
 requireProductionBuild();
 console.info(`STS Console benchmarks — ${new Date().toISOString()} — node ${process.version}`);
-await benchReadContract();
+const only = process.argv[2];
+if (!only || only === "read-contract") await benchReadContract();
+if (!only || only === "token-exchange") await benchTokenExchange();

@@ -1,0 +1,162 @@
+/**
+ * Token-exchange benchmark: (a) the crypto floor — verify an RS256 IAM token and sign an EdDSA app token
+ * in a tight loop on one core; (b) a peer — oidc-provider issuing EdDSA JWT access tokens for the
+ * client-credentials grant; (c) POST /api/sts/token/v1 at concurrency 32 against the production build,
+ * a 50-group user in a 10,000-mapping tenant.
+ */
+import { generateKeyPairSync, randomUUID, sign, verify } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { exportJWK, SignJWT } from "jose";
+import { freeLocalPort } from "../src/server/db/free-port";
+import {
+  appNodeArgs,
+  formatLatency,
+  formatLoad,
+  load,
+  scratchDatabase,
+  startChild,
+  timeSequential,
+} from "./lib";
+import { seedReadContractTenant } from "./read-contract.bench";
+
+const AUDIENCE = "api://bench-sts";
+
+export async function benchTokenExchange(): Promise<void> {
+  console.info("\n== Token exchange ==");
+  // (a) The crypto floor with the same primitives the exchange uses.
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const ed = generateKeyPairSync("ed25519");
+  const iamToken = await new SignJWT({ sub: "floor", groups: ["a"] })
+    .setProtectedHeader({ alg: "RS256", kid: "k" })
+    .setIssuer("https://iam")
+    .setAudience(AUDIENCE)
+    .setExpirationTime("1h")
+    .sign(rsa.privateKey);
+  const [header, payload, signature] = iamToken.split(".");
+  const signed = Buffer.from(`${header}.${payload}`);
+  const rsaSignature = Buffer.from(signature!, "base64url");
+  const floor = await timeSequential(
+    20_000,
+    () => {
+      verify("sha256", signed, rsa.publicKey, rsaSignature);
+      sign(null, Buffer.from(`${header}.${payload}`), ed.privateKey);
+    },
+    "µs",
+  );
+  console.info(`  (a) crypto floor (RS256 verify + EdDSA sign)  ${formatLatency(floor)}`);
+
+  // (b) The peer.
+  const peerPort = await freeLocalPort({ avoid: [5432] });
+  const peer = await startChild(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "bench/peer-oidc-provider.ts"],
+    { PORT: String(peerPort), NODE_ENV: "production" },
+    `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+  );
+  let peerResult: Awaited<ReturnType<typeof load>>;
+  try {
+    const request = {
+      url: `http://127.0.0.1:${peerPort}/token`,
+      method: "POST" as const,
+      body: "grant_type=client_credentials&scope=api",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from("bench:bench-secret-bench-secret-bench-secret").toString("base64")}`,
+      },
+    };
+    const probe = await fetch(request.url, { method: "POST", body: request.body, headers: request.headers });
+    if (probe.status !== 200) throw new Error(`peer answered ${probe.status}: ${await probe.text()}`);
+    await load({ ...request, seconds: 3 });
+    peerResult = await load(request);
+    console.info(`  (b) peer: oidc-provider client_credentials  ${formatLoad(peerResult)}`);
+  } finally {
+    await peer.stop();
+  }
+
+  // (c) The exchange over HTTP.
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "bench-iam", alg: "RS256", use: "sig" };
+  let issuer = "";
+  const iam = http.createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    if (req.url === "/.well-known/openid-configuration") {
+      res.end(
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${issuer}/jwks`,
+          authorization_endpoint: `${issuer}/a`,
+          token_endpoint: `${issuer}/t`,
+        }),
+      );
+    } else res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((resolve) => iam.listen(0, "127.0.0.1", resolve));
+  issuer = `http://127.0.0.1:${(iam.address() as AddressInfo).port}`;
+  const database = await scratchDatabase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "sts-bench-token-"));
+  try {
+    const { userGroups } = await seedReadContractTenant(database.url);
+    const userToken = await new SignJWT({
+      sub: "bench-user",
+      groups: userGroups,
+      name: "Bench User",
+      jti: randomUUID(),
+    })
+      .setProtectedHeader({ alg: "RS256", kid: "bench-iam", typ: "at+jwt" })
+      .setIssuer(issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(privateKey);
+    const port = await freeLocalPort({ avoid: [5432] });
+    const app = await startChild(
+      process.execPath,
+      [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
+      {
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        STS_DEMO: "1",
+        STS_DATA_DIR: dataDir,
+        STS_IAM_ISSUER: issuer,
+        STS_IAM_AUDIENCE: AUDIENCE,
+        STS_TOKEN_RATE_LIMIT: "1000000",
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      `http://localhost:${port}/api/health`,
+    );
+    try {
+      const body = new URLSearchParams({
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: userToken,
+        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
+        tenant: "bench",
+      }).toString();
+      const headers = { "content-type": "application/x-www-form-urlencoded" };
+      const url = `http://127.0.0.1:${port}/api/sts/token/v1`;
+      const probe = await fetch(url, { method: "POST", body, headers });
+      if (probe.status !== 200)
+        throw new Error(`token endpoint answered ${probe.status}: ${await probe.text()}`);
+      await load({ url, method: "POST", body, headers, seconds: 3 });
+      const exchange = await load({ url, method: "POST", body, headers });
+      console.info(`  (c) POST /api/sts/token/v1                  ${formatLoad(exchange)}`);
+      console.info(
+        `  (c)/(b) = ${(exchange.requestsPerSecond / peerResult.requestsPerSecond).toFixed(2)}   (c)/(a) = ${(exchange.requestsPerSecond / floor.perSecond).toFixed(2)}`,
+      );
+      console.info(
+        `  targets: (c) ≥ 0.8 × (b) ${exchange.requestsPerSecond >= 0.8 * peerResult.requestsPerSecond ? "met" : "MISSED"}; p99 < 20 ms ${exchange.p99ms < 20 ? "met" : "MISSED"}`,
+      );
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    iam.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await database.close();
+  }
+}

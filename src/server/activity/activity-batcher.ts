@@ -86,18 +86,18 @@ export class ActivityBatcher {
   ): Promise<void> {
     try {
       if (activity.length > 0) {
-        await this.db.activityEvent.createMany({
-          data: activity.map((event) => ({
-            at: event.at,
-            kind: event.kind,
-            tenantId: event.tenantId ?? null,
-            subject: (event.subject ?? "").slice(0, 255),
-            clientId: (event.clientId ?? "").slice(0, 100),
-            result: event.result,
-            errorCode: event.errorCode ?? "",
-            jtiHash: event.jtiHash ?? "",
-          })),
-        });
+        // One statement with arrays: thousands of rows per second at negligible cost.
+        await this.db.$executeRaw`
+          INSERT INTO "ActivityEvent" ("at", "kind", "tenantId", "subject", "clientId", "result", "errorCode", "jtiHash")
+          SELECT * FROM unnest(
+            ${activity.map((event) => event.at)}::timestamptz[],
+            ${activity.map((event) => event.kind)}::text[],
+            ${activity.map((event) => event.tenantId ?? null)}::uuid[],
+            ${activity.map((event) => (event.subject ?? "").slice(0, 255))}::text[],
+            ${activity.map((event) => (event.clientId ?? "").slice(0, 100))}::text[],
+            ${activity.map((event) => event.result)}::text[],
+            ${activity.map((event) => event.errorCode ?? "")}::text[],
+            ${activity.map((event) => event.jtiHash ?? "")}::text[])`;
       }
       // Grouped by (type, count) so each group is one statement.
       const groups = new Map<string, typeof observed>();

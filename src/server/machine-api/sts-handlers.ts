@@ -28,8 +28,6 @@ export function authorizationServerMetadata() {
     grant_types_supported: [TOKEN_EXCHANGE_GRANT, "client_credentials"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     response_types_supported: [],
-    token_endpoint_auth_signing_alg_values_supported: ["EdDSA"],
-    id_token_signing_alg_values_supported: [],
   };
 }
 

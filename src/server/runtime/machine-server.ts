@@ -4,7 +4,6 @@
  * exists once). Everything else goes to Next.js.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { handleResolve, handleSnapshot } from "../machine-api/machine-handlers";
 import { handleJwks, handleMetadata, handleToken } from "../machine-api/sts-handlers";
 
@@ -27,6 +26,9 @@ export function machineRoute(method: string, pathname: string): WebHandler | und
   return undefined;
 }
 
+/** Larger than any machine endpoint accepts (64 KiB), so the handler's own limit decides. */
+const MAX_BUFFERED_BODY = 128 * 1024;
+
 const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
@@ -46,12 +48,22 @@ export async function serveWebHandler(
     else headers.set(name, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(new URL(req.url ?? "/", origin), {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    duplex: hasBody ? "half" : undefined,
-  } as RequestInit & { duplex?: "half" });
+  // Machine requests are small: buffer the body (cheaper than a web stream). Past the cap the
+  // handler still sees an oversized body and answers 413.
+  let requestBody: ArrayBuffer | undefined;
+  if (hasBody) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BUFFERED_BODY) break;
+      chunks.push(chunk);
+    }
+    const joined = Buffer.concat(chunks);
+    requestBody = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+    if (size > MAX_BUFFERED_BODY) headers.set("content-length", String(size));
+  }
+  const request = new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, body: requestBody });
   const response = await handler(request);
   const outgoing: Record<string, string> = { ...SECURITY_HEADERS };
   response.headers.forEach((value, name) => {

@@ -82,6 +82,28 @@ function errorResponse(error: OAuthError): Response {
   });
 }
 
+/**
+ * The body as text, read no further than MAX_BODY_BYTES: a chunked body carries no content-length,
+ * and request.text() would buffer all of it, however large, before its size could be checked.
+ */
+async function readLimitedText(request: Request): Promise<string> {
+  const reader = request.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readForm(request: Request): Promise<URLSearchParams> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
@@ -93,10 +115,7 @@ async function readForm(request: Request): Promise<URLSearchParams> {
   if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) {
     throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
-  const form = new URLSearchParams(text);
+  const form = new URLSearchParams(await readLimitedText(request));
   const seen = new Set<string>();
   for (const name of form.keys()) {
     if (seen.has(name)) throw new OAuthError("invalid_request", `Parameter "${name}" is repeated.`);

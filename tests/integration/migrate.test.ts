@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 // The migration runner against real Postgres, and the database rules the init migration adds that
 // Prisma's schema language cannot express.
 import { createHash } from "node:crypto";
@@ -11,6 +12,11 @@ import { createScratchDatabase, fileDatabaseUrl, type ScratchDatabase } from "..
 
 const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 const INIT = "20261127000000_init";
+/** Every migration in the repository, in the order the runner applies them. */
+const ALL = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
 
 interface HistoryRow {
   id: string;
@@ -62,14 +68,14 @@ describe("migrateDatabase", () => {
 
   it("applies the init migration to a fresh database and records it as Prisma does", async () => {
     const url = await freshDatabase();
-    expect(await pendingMigrations(url)).toEqual([INIT]);
+    expect(await pendingMigrations(url)).toEqual(ALL);
 
     const { applied } = await migrateDatabase(url);
 
-    expect(applied).toEqual([INIT]);
+    expect(applied).toEqual(ALL);
     const fileBytes = await readFile(path.join(MIGRATIONS_DIR, INIT, "migration.sql"));
     const rows = await history(url);
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(ALL.length);
     const row = rows[0];
     expect(row).toMatchObject({
       migration_name: INIT,
@@ -84,7 +90,7 @@ describe("migrateDatabase", () => {
 
     // Second run: nothing to do, nothing recorded.
     expect(await migrateDatabase(url)).toEqual({ applied: [] });
-    expect(await history(url)).toHaveLength(1);
+    expect(await history(url)).toHaveLength(ALL.length);
   });
 
   it("creates _prisma_migrations with Prisma's exact column definitions", async () => {
@@ -137,8 +143,8 @@ describe("migrateDatabase", () => {
   it("applies each migration exactly once when two runs race on a fresh database", async () => {
     const url = await freshDatabase();
     const results = await Promise.all([migrateDatabase(url), migrateDatabase(url)]);
-    expect(results.flatMap((result) => result.applied)).toEqual([INIT]);
-    expect(await history(url)).toHaveLength(1);
+    expect(results.flatMap((result) => result.applied)).toEqual(ALL);
+    expect(await history(url)).toHaveLength(ALL.length);
   });
 
   it("refuses to run when an applied migration file was edited, naming it", async () => {
@@ -186,7 +192,7 @@ describe("migrateDatabase", () => {
     );
 
     await query(url, `UPDATE "_prisma_migrations" SET rolled_back_at = now()`);
-    expect(await migrateDatabase(url)).toEqual({ applied: [INIT] });
+    expect(await migrateDatabase(url)).toEqual({ applied: ALL });
   });
 
   it("rolls back a failing migration together with its history row", async () => {
@@ -201,7 +207,7 @@ describe("migrateDatabase", () => {
     await expect(migrateDatabase(url, { migrationsDir: dir })).rejects.toThrow(
       new RegExp(`Migration ${broken} failed and was rolled back: division by zero`),
     );
-    expect((await history(url)).map((row) => row.migration_name)).toEqual([INIT]);
+    expect((await history(url)).map((row) => row.migration_name)).toEqual(ALL);
     expect(await query(url, `SELECT to_regclass('"Half"') AS half`)).toEqual([{ half: null }]);
   });
 });

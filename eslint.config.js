@@ -31,6 +31,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.js", "**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly" } },
+  },
+  {
     files: ["scripts/**", "tests/**", "bench/**"],
     rules: { "no-console": "off" },
   },

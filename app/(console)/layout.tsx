@@ -22,6 +22,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const workItems: NavItem[] = [
     { href: "/", label: "Dashboard" },
     { href: "/tenants", label: "Organisations" },
+    { href: "/roles", label: "Role templates" },
     { href: "/permissions", label: "Permission catalog" },
   ];
   const adminItems: NavItem[] = [

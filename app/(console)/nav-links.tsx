@@ -15,7 +15,10 @@ export function NavLinks({ label, items }: { label: string; items: NavItem[] }) 
     <>
       <div className="nav-label">{label}</div>
       {items.map((item) => {
-        const active = item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active =
+          item.href === "/"
+            ? pathname === "/"
+            : pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <Link key={item.href} href={item.href} aria-current={active ? "page" : undefined}>
             <span>{item.label}</span>

@@ -37,8 +37,8 @@ export default async function DashboardPage() {
       <div className="page-header">
         <h1>Welcome, {context.identity.name}</h1>
         <p>
-          Decide which IAM groups and technical clients get which roles and permissions in each organisation. The STS reads
-          these mappings when it exchanges an IAM token for an app token.
+          Decide which IAM groups and technical clients get which roles and permissions in each organisation.
+          The STS reads these mappings when it exchanges an IAM token for an app token.
         </p>
       </div>
       <div className="grid grid-2">
@@ -52,7 +52,10 @@ export default async function DashboardPage() {
           <ol className="checklist">
             {checklist.map((item) => (
               <li key={item.id}>
-                <span className={`check-icon ${item.state === "failed" ? "fail" : item.state}`} aria-hidden="true">
+                <span
+                  className={`check-icon ${item.state === "failed" ? "fail" : item.state}`}
+                  aria-hidden="true"
+                >
                   {icons[item.state]}
                 </span>
                 <div>
@@ -83,7 +86,9 @@ export default async function DashboardPage() {
       <section className="card" style={{ marginTop: 16 }} aria-labelledby="recent-title">
         <h2 id="recent-title">Recent changes</h2>
         {recent.length === 0 ? (
-          <p className="muted">No administrative changes yet. Every change will appear here with who made it and when.</p>
+          <p className="muted">
+            No administrative changes yet. Every change will appear here with who made it and when.
+          </p>
         ) : (
           <table className="data">
             <thead>
@@ -98,7 +103,9 @@ export default async function DashboardPage() {
               {recent.map((change) => (
                 <tr key={change.id}>
                   <td>
-                    <time dateTime={change.at.toISOString()}>{change.at.toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+                    <time dateTime={change.at.toISOString()}>
+                      {change.at.toISOString().replace("T", " ").slice(0, 19)} UTC
+                    </time>
                   </td>
                   <td>{change.actorName}</td>
                   <td>

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { SessionProvider, getSession } from "next-auth/react";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import { ToastRegion } from "@/components/toast";
 
 const ACTIVITY_PING_MS = 60_000;
 
@@ -34,6 +35,7 @@ export function ConsoleProviders({ children }: { children: ReactNode }) {
       <QueryClientProvider client={queryClient}>
         <SessionActivity />
         {children}
+        <ToastRegion />
       </QueryClientProvider>
     </SessionProvider>
   );

@@ -16,6 +16,7 @@ export function ConfirmDialog({
   busy,
   error,
   onReload,
+  errorTitle,
   danger = false,
   confirmDisabled = false,
 }: {
@@ -30,6 +31,8 @@ export function ConfirmDialog({
   error?: unknown;
   /** Offered with a 409: reload the current state instead of retrying blindly. */
   onReload?: () => void;
+  /** Heading of a failure, e.g. "Not removed.". */
+  errorTitle?: string;
   danger?: boolean;
   confirmDisabled?: boolean;
 }) {
@@ -43,7 +46,9 @@ export function ConfirmDialog({
         className="stack"
       >
         <div className="confirm-body">{children}</div>
-        {error !== undefined && error !== null && <ErrorAlert error={error} onReload={onReload} />}
+        {error !== undefined && error !== null && (
+          <ErrorAlert error={error} onReload={onReload} title={errorTitle} />
+        )}
         <div className="dialog-footer">
           <button
             type="button"

@@ -5,7 +5,6 @@
  * every page shares, so a change on one page refreshes what other pages show.
  */
 import { useQuery } from "@tanstack/react-query";
-import type { MappingPage } from "@/server/mappings/mapping.types";
 import type { SubjectCheck, SubjectSuggestion } from "@/server/mappings/subject-hints";
 import type { PermissionCatalogView } from "@/server/permissions/list-permissions";
 import type { RoleSummary } from "@/server/roles/role.types";
@@ -65,7 +64,7 @@ export const queryKeys = {
   permissions: ["permissions"] as const,
 };
 
-export function useMe(initialData?: MeResponse) {
+export function useMe(initialData: MeResponse) {
   return useQuery({
     queryKey: queryKeys.me,
     queryFn: () => api.get<MeResponse>("/api/console/me"),

@@ -42,7 +42,9 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
       onClick={async () => setState((await copyText(value)) ? "copied" : "failed")}
       aria-label={state === "idle" ? label : undefined}
     >
-      <span aria-live="polite">{state === "copied" ? "Copied ✓" : state === "failed" ? "Copy failed" : "Copy"}</span>
+      <span aria-live="polite">
+        {state === "copied" ? "Copied ✓" : state === "failed" ? "Copy failed" : "Copy"}
+      </span>
     </button>
   );
 }

@@ -21,6 +21,9 @@ export interface DialogProps {
   fallbackFocus?: () => HTMLElement | null;
 }
 
+const FOCUSABLE =
+  'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
 function focusFallback() {
   const main = document.getElementById("content");
   if (!main) return;
@@ -80,11 +83,30 @@ export function Dialog({
         else focusFallback();
       }
     };
+    // showModal() makes the page inert, but Tab may still leave for the browser's own controls: wrap it.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Tab") return;
+      const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+        (element) => !element.hasAttribute("disabled") && element.getClientRects().length > 0,
+      );
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (!first || !last) return;
+      if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
     dialog.addEventListener("cancel", onCancel);
     dialog.addEventListener("close", onNativeClose);
+    dialog.addEventListener("keydown", onKeyDown);
     return () => {
       dialog.removeEventListener("cancel", onCancel);
       dialog.removeEventListener("close", onNativeClose);
+      dialog.removeEventListener("keydown", onKeyDown);
       if (dialog.open) dialog.close();
     };
   }, []);

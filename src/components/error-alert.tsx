@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { ApiError, errorMessage } from "./api";
 
 /**
@@ -21,13 +21,20 @@ export function ErrorAlert({
   children?: ReactNode;
 }) {
   const apiError = error instanceof ApiError ? error : null;
-  // A 409 on a versioned change (the caller offers Reload): say so plainly. Other 409s (a slug taken) are refusals.
-  const conflict = (apiError?.isConflict ?? false) && onReload !== undefined;
+  // The API answers 409 both for a stale version (it then sends the current state) and for a refusal
+  // that keeps an invariant (a slug taken, a tenant left without managers): only the first is "changed
+  // by someone else". Either way the server's message says what happened, and Reload is offered.
+  const stale = apiError?.isConflict === true && apiError.current !== undefined;
+  const offerReload = apiError?.isConflict === true && onReload !== undefined;
+  const ref = useRef<HTMLDivElement>(null);
+  // In a long dialog the failure may appear below the fold: bring it into view.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [error]);
   return (
-    <div className={`alert ${conflict ? "warn" : "danger"}`} role="alert">
+    <div ref={ref} className={`alert ${stale ? "warn" : "danger"}`} role="alert">
       <p className="alert-title">
-        <strong>{conflict ? "Changed by someone else." : (title ?? "Not saved.")}</strong>{" "}
-        {errorMessage(error)}
+        <strong>{stale ? "Changed by someone else." : (title ?? "Not saved.")}</strong> {errorMessage(error)}
       </p>
       {apiError?.missingPermission && (
         <p className="small">
@@ -45,7 +52,7 @@ export function ErrorAlert({
           (what you typed here will be lost).
         </p>
       )}
-      {conflict && (
+      {offerReload && (
         <div className="row">
           <button type="button" className="button secondary small" onClick={onReload}>
             Reload the current state
@@ -63,6 +70,15 @@ export function LoadError({ error, onRetry, what }: { error: unknown; onRetry: (
       <p className="alert-title">
         <strong>Could not load {what}.</strong> {errorMessage(error)}
       </p>
+      {error instanceof ApiError && error.isSessionEnded && (
+        <p className="small">
+          <a
+            href={`/signin?callbackUrl=${encodeURIComponent(typeof window === "undefined" ? "/" : window.location.pathname)}`}
+          >
+            Sign in again
+          </a>
+        </p>
+      )}
       <button type="button" className="button secondary small" onClick={onRetry}>
         Try again
       </button>

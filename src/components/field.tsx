@@ -76,3 +76,16 @@ export function Field({
     </div>
   );
 }
+
+/** After a failed client-side check: move focus to the first invalid control (or show the first error). */
+export function focusFirstError(form: HTMLFormElement | null) {
+  if (!form) return;
+  requestAnimationFrame(() => {
+    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (invalid) {
+      invalid.focus();
+      return;
+    }
+    form.querySelector(".field-error")?.scrollIntoView({ block: "nearest" });
+  });
+}

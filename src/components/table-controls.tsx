@@ -33,11 +33,6 @@ export function SortHeader<Field extends string>({
         <span className={`sort-icon${active ? " active" : ""}`} aria-hidden="true">
           {active ? (order === "asc" ? "▲" : "▼") : "↕"}
         </span>
-        <span className="visually-hidden">
-          {active
-            ? `, sorted ${order === "asc" ? "ascending" : "descending"}; activate to sort ${next === "asc" ? "ascending" : "descending"}`
-            : ", activate to sort"}
-        </span>
       </button>
     </th>
   );

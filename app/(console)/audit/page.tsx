@@ -12,7 +12,9 @@ export default async function AuditPage() {
         <h1>Audit log</h1>
       </div>
       <EmptyState title="Not available yet">
-        Every administrative change and security event is already recorded in a hash-chained audit log. Browsing, filtering and verifying it here is not available in this version yet; the dashboard shows the most recent changes.
+        Every administrative change and security event is already recorded in a hash-chained audit log.
+        Browsing, filtering and verifying it here is not available in this version yet; the dashboard shows
+        the most recent changes.
       </EmptyState>
     </>
   );

@@ -81,7 +81,7 @@ export async function getSubjectHints(
     db.$queryRaw<{ subject: string }[]>`
       SELECT subject FROM "ObservedGroup"
       WHERE "subjectType" = ${subjectType}::"SubjectType"
-        AND lower(regexp_replace(regexp_replace(btrim(subject), '^/+', ''), '\s+', ' ', 'g')) = ${folded}
+        AND lower(regexp_replace(regexp_replace(btrim(subject), '^/+', ''), '[[:space:]]+', ' ', 'g')) = ${folded}
         AND subject <> ${q}
       LIMIT 10`,
   ]);

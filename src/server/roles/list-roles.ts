@@ -1,4 +1,4 @@
-import type { ConsoleContext } from "../auth/authorize";
+import { canSeeTenant, type ConsoleContext } from "../auth/authorize";
 import type { Db } from "../db/client";
 import { getTenant } from "../tenants/get-tenant";
 import type { RoleSummary } from "./role.types";
@@ -51,11 +51,20 @@ export async function listTenantRoles(db: Db, context: ConsoleContext, slug: str
   return roles.map((role) => summariseRole(role));
 }
 
-/** Global role templates (every console user may read them: they can be mapped in any tenant). */
-export async function listGlobalRoles(db: Db): Promise<RoleSummary[]> {
+/**
+ * Global role templates (every console user may read them: they can be mapped in any tenant).
+ * Mapping counts cover only the tenants the user may see.
+ */
+export async function listGlobalRoles(db: Db, context: ConsoleContext): Promise<RoleSummary[]> {
+  const visible = context.isBootstrapAdmin
+    ? undefined
+    : [...context.tenantPermissions.keys()].filter((tenantId) => canSeeTenant(context, tenantId));
   const roles = await db.role.findMany({
     where: { tenantId: null },
-    include: roleSummaryInclude,
+    include: {
+      permissions: roleSummaryInclude.permissions,
+      _count: { select: { mappings: visible ? { where: { tenantId: { in: visible } } } : true } },
+    },
     orderBy: { name: "asc" },
   });
   return roles.map((role) => summariseRole(role));

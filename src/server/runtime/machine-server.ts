@@ -60,10 +60,17 @@ export async function serveWebHandler(
       chunks.push(chunk);
     }
     const joined = Buffer.concat(chunks);
-    requestBody = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+    requestBody = joined.buffer.slice(
+      joined.byteOffset,
+      joined.byteOffset + joined.byteLength,
+    ) as ArrayBuffer;
     if (size > MAX_BUFFERED_BODY) headers.set("content-length", String(size));
   }
-  const request = new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, body: requestBody });
+  const request = new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    body: requestBody,
+  });
   const response = await handler(request);
   const outgoing: Record<string, string> = { ...SECURITY_HEADERS };
   response.headers.forEach((value, name) => {

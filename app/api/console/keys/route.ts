@@ -15,4 +15,6 @@ export const GET = withConsoleAuth(async (_request, context) => {
 });
 
 /** Creates a NEXT key (published at once, signing only after promotion). */
-export const POST = withConsoleAuth(async (_request, context) => json(await createNextKey(getDb(), context, getConfig()), 201));
+export const POST = withConsoleAuth(async (_request, context) =>
+  json(await createNextKey(getDb(), context, getConfig()), 201),
+);

@@ -4,7 +4,9 @@ import { readJsonBody } from "@/server/http/read-json-body";
 import { createGlobalRole } from "@/server/roles/create-role";
 import { listGlobalRoles } from "@/server/roles/list-roles";
 
-export const GET = withConsoleAuth(async () => json({ roles: await listGlobalRoles(getDb()) }));
+export const GET = withConsoleAuth(async (_request, context) =>
+  json({ roles: await listGlobalRoles(getDb(), context) }),
+);
 
 export const POST = withConsoleAuth(async (request, context) =>
   json(await createGlobalRole(getDb(), context, await readJsonBody(request)), 201),

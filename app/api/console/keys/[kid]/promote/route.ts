@@ -5,5 +5,13 @@ import { readJsonBody } from "@/server/http/read-json-body";
 import { promoteKey } from "@/server/keys/signing-keys";
 
 export const POST = withConsoleAuth(async (request, context, route) =>
-  json(await promoteKey(getDb(), context, getConfig(), await routeParam(route, "kid"), await readJsonBody(request))),
+  json(
+    await promoteKey(
+      getDb(),
+      context,
+      getConfig(),
+      await routeParam(route, "kid"),
+      await readJsonBody(request),
+    ),
+  ),
 );

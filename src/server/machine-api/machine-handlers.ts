@@ -10,7 +10,7 @@ import { readJsonBody } from "../http/read-json-body";
 import { parseInput } from "../shared/parse-input";
 import { subjectSchema } from "../mappings/mapping.types";
 import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
-import { explainAccess, resolveAccess } from "../sts/resolve-permissions";
+import { explainAccessJson, resolveAccess } from "../sts/resolve-permissions";
 import { authenticateMachine, authorizeTenantRead, callerLabel, type MachineCaller } from "./machine-auth";
 import { getMachineRuntime } from "./machine-runtime";
 
@@ -54,15 +54,15 @@ export async function handleResolve(request: Request): Promise<Response> {
     authorizeTenantRead(caller, index);
     const subjectType = body.clientId ? "CLIENT" : "GROUP";
     const subjects = body.clientId ? [body.clientId] : (body.groups ?? []);
-    const resolution = body.provenance
-      ? explainAccess(index, subjectType, subjects)
-      : resolveAccess(index, subjectType, subjects);
+    const resolutionJson = body.provenance
+      ? explainAccessJson(index, subjectType, subjects)
+      : JSON.stringify(resolveAccess(index, subjectType, subjects));
     runtime.activity.observe(
       body.clientId ? "CLIENT" : "GROUP",
       body.clientId ? [body.clientId] : (body.groups ?? []),
     );
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
-    return new Response(JSON.stringify(resolution), { status: 200, headers: JSON_HEADERS });
+    return new Response(resolutionJson, { status: 200, headers: JSON_HEADERS });
   } catch (error) {
     const response = toErrorResponse(error);
     runtime.activity.record({

@@ -20,6 +20,8 @@ export interface IndexedGrant {
   expiresAt: number | null;
   /** The provenance entry this grant contributes, built once and shared by every explanation. */
   provenance: Readonly<{ subject: string; role: string }>;
+  /** The same entry as JSON, for answers written without re-serialising thousands of objects. */
+  provenanceJson: string;
 }
 
 export interface TenantIndex {
@@ -94,6 +96,7 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
       role,
       expiresAt: mapping.expiresAt?.getTime() ?? null,
       provenance: Object.freeze({ subject: mapping.subject, role: mapping.role.key }),
+      provenanceJson: JSON.stringify({ subject: mapping.subject, role: mapping.role.key }),
     };
     const list = grants.get(key);
     if (list) list.push(grant);

@@ -21,11 +21,10 @@ export function ErrorAlert({
   children?: ReactNode;
 }) {
   const apiError = error instanceof ApiError ? error : null;
-  // The API answers 409 both for a stale version (it then sends the current state) and for a refusal
-  // that keeps an invariant (a slug taken, a tenant left without managers): only the first is "changed
-  // by someone else". Either way the server's message says what happened, and Reload is offered.
-  const stale = apiError?.isConflict === true && apiError.current !== undefined;
-  const offerReload = apiError?.isConflict === true && onReload !== undefined;
+  // 409 `stale_version`: someone else changed it (Reload helps); 409 `conflict`: the change itself is
+  // refused to keep an invariant (a slug taken, a tenant left without managers) and the message says why.
+  const stale = apiError?.code === "stale_version";
+  const offerReload = stale && onReload !== undefined;
   const ref = useRef<HTMLDivElement>(null);
   // In a long dialog the failure may appear below the fold: bring it into view.
   useEffect(() => {

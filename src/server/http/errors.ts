@@ -41,12 +41,17 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/**
+ * 409. `stale_version` when someone else changed the thing since it was loaded (then `current` carries
+ * the state now); `conflict` when the change itself is refused (a taken name, the last manager, a key in use).
+ */
 export class ConflictError extends DomainError {
   constructor(
     message: string,
     readonly current?: unknown,
+    kind: "stale_version" | "conflict" = current === undefined ? "conflict" : "stale_version",
   ) {
-    super(409, "conflict", message, current === undefined ? undefined : { current });
+    super(409, kind, message, current === undefined ? undefined : { current });
   }
 }
 

@@ -172,7 +172,8 @@ export async function promoteKey(
     if (!key) throw new NotFoundError(`No signing key ${kid}.`);
     if (key.status !== "NEXT")
       throw new ConflictError(`Key ${kid} is ${key.status}; only a NEXT key can be promoted.`);
-    if (key.version !== version) throw new ConflictError(`Key ${kid} was changed since you loaded it.`);
+    if (key.version !== version)
+      throw new ConflictError(`Key ${kid} was changed since you loaded it.`, undefined, "stale_version");
     const everActive = (await tx.signingKey.count({ where: { activatedAt: { not: null } } })) > 0;
     const summary = summariseKey(key, config, everActive);
     if (summary.promotableAt && new Date(summary.promotableAt) > now) {

@@ -27,7 +27,11 @@ export async function deleteMapping(
       ConsolePermission.delete,
     );
     if (mapping.version !== data.version) {
-      throw new ConflictError("This mapping was changed since you loaded it. Review it before removing.");
+      throw new ConflictError(
+        "This mapping was changed since you loaded it. Review it before removing.",
+        undefined,
+        "stale_version",
+      );
     }
     await tx.mapping.delete({ where: { id: mapping.id } });
     await assertManagersRemain(tx, tenant, managersBefore);

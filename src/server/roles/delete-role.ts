@@ -30,6 +30,8 @@ export async function deleteRole(
     if (role.version !== data.version) {
       throw new ConflictError(
         `Role "${role.key}" was changed since you loaded it. Review it before deleting.`,
+        undefined,
+        "stale_version",
       );
     }
     const before = await tx.role.findUniqueOrThrow({ where: { id: role.id }, include: roleSummaryInclude });

@@ -42,6 +42,8 @@ export async function deleteTenant(
     if (tenant.version !== data.version) {
       throw new ConflictError(
         `Organisation "${slug}" was changed since you loaded it. Review it before deleting.`,
+        undefined,
+        "stale_version",
       );
     }
     const [roles, mappings, technicalClients] = await Promise.all([

@@ -2,8 +2,16 @@ import type { ReactNode } from "react";
 import { Brand } from "@/components/brand";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireConsolePage } from "@/server/auth/require-permission";
+import { getConfig } from "@/server/config";
 import { NavLinks, type NavItem } from "./nav-links";
 import { ConsoleProviders } from "./providers";
+
+const unsafeModeWarnings = {
+  UNSAFE_STATIC:
+    "the machine API accepts one shared static token (STS_STATIC_TOKEN) instead of IAM tokens and client credentials",
+  UNSAFE_NONE:
+    "the machine API answers without any authentication: anyone who reaches it reads every mapping",
+} as const;
 
 function initials(name: string): string {
   return (
@@ -19,6 +27,7 @@ function initials(name: string): string {
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const context = await requireConsolePage();
   const { identity } = context;
+  const authMode = getConfig().STS_AUTH_MODE;
   const workItems: NavItem[] = [
     { href: "/", label: "Dashboard" },
     { href: "/tenants", label: "Organisations" },
@@ -27,6 +36,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   const adminItems: NavItem[] = [
     { href: "/audit", label: "Audit log" },
+    { href: "/clients", label: "Technical clients" },
     ...(context.isBootstrapAdmin ? [{ href: "/settings", label: "Settings" }] : []),
   ];
 
@@ -36,6 +46,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         Skip to content
       </a>
       <div className="shell">
+        {authMode !== "STS" && (
+          <div className="banner-unsafe" role="alert">
+            Unsafe authentication mode ({authMode}): {unsafeModeWarnings[authMode]} — for trials only. Set{" "}
+            <code>STS_AUTH_MODE=STS</code> before real use.
+          </div>
+        )}
         <aside className="sidebar">
           <Brand />
           <nav className="nav" aria-label="Main">

@@ -63,9 +63,13 @@ export default async function DashboardPage() {
                   <span className="visually-hidden"> — {stateLabels[item.state]}</span>
                   <div className="muted small">{item.detail}</div>
                 </div>
-                {item.href && item.state !== "done" && (
-                  <Link className="button secondary small" href={item.href}>
-                    Open
+                {item.href && (
+                  <Link
+                    className={item.state === "done" ? "button ghost small" : "button secondary small"}
+                    href={item.href}
+                    aria-label={`${item.state === "done" ? "View" : "Open"}: ${item.title}`}
+                  >
+                    {item.state === "done" ? "View" : "Open"}
                   </Link>
                 )}
               </li>
@@ -90,34 +94,36 @@ export default async function DashboardPage() {
             No administrative changes yet. Every change will appear here with who made it and when.
           </p>
         ) : (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Target</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((change) => (
-                <tr key={change.id}>
-                  <td>
-                    <time dateTime={change.at.toISOString()}>
-                      {change.at.toISOString().replace("T", " ").slice(0, 19)} UTC
-                    </time>
-                  </td>
-                  <td>{change.actorName}</td>
-                  <td>
-                    <code>{change.action}</code>
-                  </td>
-                  <td className="small">
-                    {change.targetType} {change.targetId && <code>{change.targetId}</code>}
-                  </td>
+          <div className="table-scroll" role="region" aria-labelledby="recent-title" tabIndex={0}>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Target</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recent.map((change) => (
+                  <tr key={change.id}>
+                    <td>
+                      <time dateTime={change.at.toISOString()}>
+                        {change.at.toISOString().replace("T", " ").slice(0, 19)} UTC
+                      </time>
+                    </td>
+                    <td>{change.actorName}</td>
+                    <td>
+                      <code>{change.action}</code>
+                    </td>
+                    <td className="small">
+                      {change.targetType} {change.targetId && <code>{change.targetId}</code>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </>

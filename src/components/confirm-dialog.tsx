@@ -19,6 +19,7 @@ export function ConfirmDialog({
   errorTitle,
   danger = false,
   confirmDisabled = false,
+  fallbackFocus,
 }: {
   open: boolean;
   onClose: () => void;
@@ -35,9 +36,11 @@ export function ConfirmDialog({
   errorTitle?: string;
   danger?: boolean;
   confirmDisabled?: boolean;
+  /** Where focus goes on close when the opener has gone (e.g. the button of a revoked row). */
+  fallbackFocus?: () => HTMLElement | null;
 }) {
   return (
-    <Dialog open={open} onClose={onClose} title={title} size="sm" busy={busy}>
+    <Dialog open={open} onClose={onClose} title={title} size="sm" busy={busy} fallbackFocus={fallbackFocus}>
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -6,6 +6,8 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import type { SubjectCheck, SubjectSuggestion } from "@/server/mappings/subject-hints";
+import type { TechnicalClientSummary } from "@/server/clients/client.types";
+import type { SigningKeySummary } from "@/server/keys/signing-keys";
 import type { PermissionCatalogView } from "@/server/permissions/list-permissions";
 import type { RoleSummary } from "@/server/roles/role.types";
 import type { TenantSummary } from "@/server/tenants/tenant.types";
@@ -16,6 +18,8 @@ export type { PermissionCatalogView, PermissionEntry } from "@/server/permission
 export type { RoleSummary } from "@/server/roles/role.types";
 export type { TenantSummary } from "@/server/tenants/tenant.types";
 export type { SubjectCheck, SubjectSuggestion } from "@/server/mappings/subject-hints";
+export type { ClientWithSecret, TechnicalClientSummary } from "@/server/clients/client.types";
+export type { SigningKeySummary } from "@/server/keys/signing-keys";
 
 export interface MeResponse {
   identity: { sub: string; name: string; email: string; roles: string[]; groups: string[] };
@@ -40,6 +44,17 @@ export interface SubjectHints {
   check: SubjectCheck | null;
 }
 
+/** GET /api/console/keys (bootstrap administrator only). */
+export interface SigningKeysResponse {
+  keys: SigningKeySummary[];
+  publishLeadSeconds: number;
+  tokenTtlSeconds: number;
+}
+
+export interface TechnicalClientsResponse {
+  clients: TechnicalClientSummary[];
+}
+
 export interface MappingListParams {
   q: string;
   subjectType: "" | "GROUP" | "CLIENT";
@@ -62,12 +77,22 @@ export const queryKeys = {
     ["tenant", slug, "subjects", subjectType, q] as const,
   globalRoles: ["roles", "global"] as const,
   permissions: ["permissions"] as const,
+  signingKeys: ["signing-keys"] as const,
+  clients: ["clients"] as const,
 };
 
 export function useMe(initialData: MeResponse) {
   return useQuery({
     queryKey: queryKeys.me,
     queryFn: () => api.get<MeResponse>("/api/console/me"),
+    initialData,
+  });
+}
+
+export function useTenants(initialData?: TenantSummary[]) {
+  return useQuery({
+    queryKey: queryKeys.tenants,
+    queryFn: async () => (await api.get<{ tenants: TenantSummary[] }>("/api/console/tenants")).tenants,
     initialData,
   });
 }

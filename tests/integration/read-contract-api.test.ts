@@ -158,6 +158,8 @@ describe("technical client credentials", () => {
     expect(
       await db.activityEvent.count({ where: { kind: "machine_api", clientId: "acme-sts", result: "ok" } }),
     ).toBeGreaterThan(0);
+    const client = await db.technicalClient.findUniqueOrThrow({ where: { clientId: "acme-sts" } });
+    expect(client.lastUsedAt).not.toBeNull();
   });
 
   it("serves the snapshot with ETag = revision and 304 on If-None-Match", async () => {

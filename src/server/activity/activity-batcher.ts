@@ -23,6 +23,7 @@ export class ActivityBatcher {
     string,
     { subjectType: "GROUP" | "CLIENT"; subject: string; count: number; lastSeen: Date }
   >();
+  private clientsUsed = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   readonly maxQueue: number;
@@ -39,6 +40,13 @@ export class ActivityBatcher {
     // Under extreme load the oldest unflushed records are dropped rather than growing without bound.
     if (this.activity.length >= this.maxQueue) this.activity.shift();
     this.activity.push({ ...event, at: new Date() });
+    this.schedule();
+  }
+
+  /** A technical client authenticated: its "last used" time is written with the next batch. */
+  clientUsed(clientId: string): void {
+    if (this.clientsUsed.size < this.maxQueue || this.clientsUsed.has(clientId))
+      this.clientsUsed.set(clientId, new Date());
     this.schedule();
   }
 
@@ -71,10 +79,12 @@ export class ActivityBatcher {
     await this.flushing;
     const activity = this.activity;
     const observed = [...this.observed.values()];
+    const clientsUsed = [...this.clientsUsed.entries()];
     this.activity = [];
     this.observed = new Map();
-    if (activity.length === 0 && observed.length === 0) return;
-    this.flushing = this.write(activity, observed).finally(() => {
+    this.clientsUsed = new Map();
+    if (activity.length === 0 && observed.length === 0 && clientsUsed.length === 0) return;
+    this.flushing = this.write(activity, observed, clientsUsed).finally(() => {
       this.flushing = undefined;
     });
     await this.flushing;
@@ -83,8 +93,15 @@ export class ActivityBatcher {
   private async write(
     activity: (ActivityInput & { at: Date })[],
     observed: { subjectType: "GROUP" | "CLIENT"; subject: string; count: number; lastSeen: Date }[],
+    clientsUsed: [string, Date][],
   ): Promise<void> {
     try {
+      if (clientsUsed.length > 0) {
+        await this.db.$executeRaw`
+          UPDATE "TechnicalClient" c SET "lastUsedAt" = GREATEST(coalesce(c."lastUsedAt", u.at), u.at)
+          FROM unnest(${clientsUsed.map(([clientId]) => clientId)}::text[], ${clientsUsed.map(([, at]) => at)}::timestamptz[]) AS u(id, at)
+          WHERE c."clientId" = u.id`;
+      }
       if (activity.length > 0) {
         // One statement with arrays: thousands of rows per second at negligible cost.
         await this.db.$executeRaw`

@@ -38,7 +38,9 @@ const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-
 
 async function authenticate(request: Request): Promise<MachineCaller> {
   const runtime = await getMachineRuntime();
-  return authenticateMachine(request.headers.get("authorization"), runtime.auth);
+  const caller = await authenticateMachine(request.headers.get("authorization"), runtime.auth);
+  if (caller.kind === "client") runtime.activity.clientUsed(caller.clientId);
+  return caller;
 }
 
 export async function handleResolve(request: Request): Promise<Response> {

@@ -303,6 +303,7 @@ async function clientCredentials(
   const matches = secretMatches(credentials.secret, client?.secretHash ?? "0".repeat(64));
   if (!client || !client.active || !matches)
     throw new OAuthError("invalid_client", "Invalid client credentials.", 401);
+  deps.activity.clientUsed(client.clientId);
   let tenantRef = requestedTenant(form);
   if (client.tenantId) {
     const own = await deps.indexes.get(client.tenantId);

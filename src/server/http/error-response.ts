@@ -3,23 +3,36 @@ import { ZodError } from "zod";
 import { logger } from "../logger";
 import { DomainError } from "./errors";
 import { zodToValidationError } from "./zod-error";
+import { toWebResponse, type MachineResponse } from "./machine-message";
 
-export function toErrorResponse(error: unknown): Response {
-  if (error instanceof ZodError) return toErrorResponse(zodToValidationError(error));
+export function errorToMachineResponse(error: unknown): MachineResponse {
+  if (error instanceof ZodError) return errorToMachineResponse(zodToValidationError(error));
   if (error instanceof DomainError) {
-    const headers: Record<string, string> = { "cache-control": "no-store" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+    };
     if ("challenge" in error && typeof error.challenge === "string")
       headers["www-authenticate"] = error.challenge;
-    return Response.json(
-      { error: error.code, message: error.message, ...error.details },
-      { status: error.status, headers },
-    );
+    return {
+      status: error.status,
+      headers,
+      body: JSON.stringify({ error: error.code, message: error.message, ...error.details }),
+    };
   }
   logger.error("unhandled error in route handler", {
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   });
-  return Response.json(
-    { error: "internal_error", message: "Something went wrong on the server; it has been logged." },
-    { status: 500, headers: { "cache-control": "no-store" } },
-  );
+  return {
+    status: 500,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+    body: JSON.stringify({
+      error: "internal_error",
+      message: "Something went wrong on the server; it has been logged.",
+    }),
+  };
+}
+
+export function toErrorResponse(error: unknown): Response {
+  return toWebResponse(errorToMachineResponse(error));
 }

@@ -1,12 +1,18 @@
 /**
- * The machine API handlers, written against web-standard Request/Response so the same code serves
- * the Next.js route handlers and the lean machine server (src/server/runtime/machine-server.ts).
+ * The machine API handlers, written against MachineRequest/MachineResponse so the same code serves
+ * the lean machine server (src/server/runtime/machine-server.ts) and the Next.js route handlers.
  */
 import { z } from "zod";
 import { getDb } from "../db/client";
-import { toErrorResponse } from "../http/error-response";
+import { errorToMachineResponse } from "../http/error-response";
+import {
+  fromWebRequest,
+  toWebResponse,
+  type MachineRequest,
+  type MachineResponse,
+} from "../http/machine-message";
 import { NotFoundError } from "../http/errors";
-import { readJsonBody } from "../http/read-json-body";
+import { readMachineJson } from "../http/read-json-body";
 import { parseInput } from "../shared/parse-input";
 import { subjectSchema } from "../mappings/mapping.types";
 import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
@@ -36,20 +42,20 @@ export const resolveRequestSchema = z
 
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
 
-async function authenticate(request: Request): Promise<MachineCaller> {
+async function authenticate(request: MachineRequest): Promise<MachineCaller> {
   const runtime = await getMachineRuntime();
-  const caller = await authenticateMachine(request.headers.get("authorization"), runtime.auth);
+  const caller = await authenticateMachine(request.header("authorization"), runtime.auth);
   if (caller.kind === "client") runtime.activity.clientUsed(caller.clientId);
   return caller;
 }
 
-export async function handleResolve(request: Request): Promise<Response> {
+export async function resolveEndpoint(request: MachineRequest): Promise<MachineResponse> {
   const runtime = await getMachineRuntime();
   let caller: MachineCaller | undefined;
   let tenantId: string | null = null;
   try {
     caller = await authenticate(request);
-    const body = parseInput(resolveRequestSchema, await readJsonBody(request), "resolve request");
+    const body = parseInput(resolveRequestSchema, await readMachineJson(request), "resolve request");
     const index = await runtime.indexes.get(body.tenant);
     if (!index) throw new NotFoundError(`No organisation "${body.tenant}".`);
     tenantId = index.tenantId;
@@ -64,9 +70,9 @@ export async function handleResolve(request: Request): Promise<Response> {
       body.clientId ? [body.clientId] : (body.groups ?? []),
     );
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
-    return new Response(resolutionJson, { status: 200, headers: JSON_HEADERS });
+    return { status: 200, headers: JSON_HEADERS, body: resolutionJson };
   } catch (error) {
-    const response = toErrorResponse(error);
+    const response = errorToMachineResponse(error);
     runtime.activity.record({
       kind: "machine_api",
       tenantId,
@@ -80,7 +86,7 @@ export async function handleResolve(request: Request): Promise<Response> {
 
 const snapshotCache = new Map<string, { revision: number; body: string }>();
 
-export async function handleSnapshot(request: Request, tenantRef: string): Promise<Response> {
+export async function snapshotEndpoint(request: MachineRequest, tenantRef: string): Promise<MachineResponse> {
   const runtime = await getMachineRuntime();
   let caller: MachineCaller | undefined;
   let tenantId: string | null = null;
@@ -92,10 +98,10 @@ export async function handleSnapshot(request: Request, tenantRef: string): Promi
     authorizeTenantRead(caller, index);
     const etag = `"${index.revision}"`;
     const headers = { ...JSON_HEADERS, etag, "cache-control": "no-cache" };
-    const ifNoneMatch = request.headers.get("if-none-match");
+    const ifNoneMatch = request.header("if-none-match");
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
     if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
-      return new Response(null, { status: 304, headers: { etag, "cache-control": "no-cache" } });
+      return { status: 304, headers: { etag, "cache-control": "no-cache" }, body: null };
     }
     let cached = snapshotCache.get(index.tenantId);
     if (!cached || cached.revision !== index.revision) {
@@ -105,9 +111,9 @@ export async function handleSnapshot(request: Request, tenantRef: string): Promi
       cached = { revision: snapshot.tenant.revision, body: JSON.stringify(snapshot) };
       snapshotCache.set(index.tenantId, cached);
     }
-    return new Response(cached.body, { status: 200, headers: { ...headers, etag: `"${cached.revision}"` } });
+    return { status: 200, headers: { ...headers, etag: `"${cached.revision}"` }, body: cached.body };
   } catch (error) {
-    const response = toErrorResponse(error);
+    const response = errorToMachineResponse(error);
     runtime.activity.record({
       kind: "machine_api",
       tenantId,
@@ -117,4 +123,13 @@ export async function handleSnapshot(request: Request, tenantRef: string): Promi
     });
     return response;
   }
+}
+
+/** Web Request/Response forms, for the Next.js route handlers. */
+export async function handleResolve(request: Request): Promise<Response> {
+  return toWebResponse(await resolveEndpoint(fromWebRequest(request)));
+}
+
+export async function handleSnapshot(request: Request, tenantRef: string): Promise<Response> {
+  return toWebResponse(await snapshotEndpoint(fromWebRequest(request), tenantRef));
 }

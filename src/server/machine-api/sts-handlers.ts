@@ -1,21 +1,28 @@
 /** The STS endpoints: token, JWKS and authorisation-server metadata (RFC 8414). */
 import { getConfig } from "../config";
 import { CLIENT_IP_HEADER } from "../http/client-address";
+import {
+  fromWebRequest,
+  toWebResponse,
+  type MachineRequest,
+  type MachineResponse,
+} from "../http/machine-message";
 import { handleTokenRequest, TOKEN_EXCHANGE_GRANT } from "../sts/token-endpoint";
 import { getMachineRuntime } from "./machine-runtime";
 
-export async function handleToken(request: Request): Promise<Response> {
+export async function tokenEndpoint(request: MachineRequest): Promise<MachineResponse> {
   const runtime = await getMachineRuntime();
-  return handleTokenRequest(request, runtime.token, request.headers.get(CLIENT_IP_HEADER) ?? "");
+  return handleTokenRequest(request, runtime.token, request.header(CLIENT_IP_HEADER) ?? "");
 }
 
-export async function handleJwks(): Promise<Response> {
+export async function jwksEndpoint(): Promise<MachineResponse> {
   const runtime = await getMachineRuntime();
-  return new Response(JSON.stringify(await runtime.keys.jwks()), {
+  return {
     status: 200,
     // Short enough that a NEXT key reaches verifiers well within STS_JWKS_PUBLISH_LEAD.
     headers: { "content-type": "application/json", "cache-control": "public, max-age=300" },
-  });
+    body: JSON.stringify(await runtime.keys.jwks()),
+  };
 }
 
 export function authorizationServerMetadata() {
@@ -31,9 +38,23 @@ export function authorizationServerMetadata() {
   };
 }
 
-export async function handleMetadata(): Promise<Response> {
-  return new Response(JSON.stringify(authorizationServerMetadata()), {
+export async function metadataEndpoint(): Promise<MachineResponse> {
+  return {
     status: 200,
     headers: { "content-type": "application/json", "cache-control": "public, max-age=300" },
-  });
+    body: JSON.stringify(authorizationServerMetadata()),
+  };
+}
+
+/** Web Request/Response forms, for the Next.js route handlers. */
+export async function handleToken(request: Request): Promise<Response> {
+  return toWebResponse(await tokenEndpoint(fromWebRequest(request)));
+}
+
+export async function handleJwks(): Promise<Response> {
+  return toWebResponse(await jwksEndpoint());
+}
+
+export async function handleMetadata(): Promise<Response> {
+  return toWebResponse(await metadataEndpoint());
 }

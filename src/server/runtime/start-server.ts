@@ -15,7 +15,7 @@ import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
 import { CLIENT_IP_HEADER, clientAddress } from "../http/client-address";
 import { closeMachineRuntime } from "../machine-api/machine-runtime";
 import { loadOrCreateDemoSecrets } from "./demo-secrets";
-import { machineRoute, serveWebHandler } from "./machine-server";
+import { machineRoute, serveMachineRequest } from "./machine-server";
 import { freeLocalPort } from "../db/free-port";
 import { prepareData } from "./prepare-data";
 
@@ -123,9 +123,7 @@ export async function startServer(options: {
         config.STS_TRUST_PROXY,
       );
       const machineHandler = machineRoute(req.method ?? "GET", (req.url ?? "/").split("?")[0] ?? "/");
-      const served = machineHandler
-        ? serveWebHandler(req, res, machineHandler, config.STS_PUBLIC_URL)
-        : handle(req, res);
+      const served = machineHandler ? serveMachineRequest(req, res, machineHandler) : handle(req, res);
       served.catch((error: unknown) => {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -18,6 +18,8 @@ import type { KeyStore } from "../keys/key-store";
 import type { RateLimiter } from "../http/rate-limiter";
 import { resolveAccess } from "./resolve-permissions";
 import { logger } from "../logger";
+import { PayloadTooLargeError } from "../http/errors";
+import type { MachineRequest, MachineResponse } from "../http/machine-message";
 import { signAppToken } from "./sign-app-token";
 import type { TenantIndexCache } from "./tenant-index-cache";
 
@@ -72,47 +74,41 @@ const RESPONSE_HEADERS = {
   pragma: "no-cache",
 };
 
-function errorResponse(error: OAuthError): Response {
+function errorResponse(error: OAuthError): MachineResponse {
   const headers: Record<string, string> = { ...RESPONSE_HEADERS };
   if (error.code === "invalid_client") headers["www-authenticate"] = 'Basic realm="sts"';
   if (error.status === 429) headers["retry-after"] = "1";
-  return new Response(JSON.stringify({ error: error.code, error_description: error.description }), {
+  return {
     status: error.status,
     headers,
-  });
+    body: JSON.stringify({ error: error.code, error_description: error.description }),
+  };
 }
 
 /**
  * The body as text, read no further than MAX_BODY_BYTES: a chunked body carries no content-length,
  * and request.text() would buffer all of it, however large, before its size could be checked.
  */
-async function readLimitedText(request: Request): Promise<string> {
-  const reader = request.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
+async function readLimitedText(request: MachineRequest): Promise<string> {
+  try {
+    return (await request.body(MAX_BODY_BYTES)).toString("utf8");
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) {
       throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
     }
-    chunks.push(value);
+    throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
-async function readForm(request: Request): Promise<URLSearchParams> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+async function readForm(request: MachineRequest): Promise<URLSearchParams> {
+  const type = (request.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     throw new OAuthError(
       "invalid_request",
       "Send the parameters form-encoded (application/x-www-form-urlencoded).",
     );
   }
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) {
+  if (Number(request.header("content-length") ?? "0") > MAX_BODY_BYTES) {
     throw new OAuthError("invalid_request", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
   }
   const form = new URLSearchParams(await readLimitedText(request));
@@ -169,7 +165,7 @@ function nameClaims(claims: Record<string, unknown>): Record<string, string> {
 }
 
 interface Issued {
-  response: Response;
+  response: MachineResponse;
   tenantId: string;
   subject: string;
   clientId: string;
@@ -226,15 +222,16 @@ async function issue(
   };
   const token = signAppToken(signer, claims);
   return {
-    response: new Response(
-      JSON.stringify({
+    response: {
+      status: 200,
+      headers: { ...RESPONSE_HEADERS },
+      body: JSON.stringify({
         access_token: token,
         issued_token_type: ACCESS_TOKEN_TYPE,
         token_type: "Bearer",
         expires_in: deps.config.STS_TOKEN_TTL_SECONDS,
       }),
-      { status: 200, headers: RESPONSE_HEADERS },
-    ),
+    },
     tenantId: index.tenantId,
     subject,
     jti,
@@ -284,10 +281,10 @@ async function exchange(deps: TokenEndpointDeps, form: URLSearchParams, observed
 
 async function clientCredentials(
   deps: TokenEndpointDeps,
-  request: Request,
+  request: MachineRequest,
   form: URLSearchParams,
 ): Promise<Issued> {
-  const fromHeader = basicCredentials(request.headers.get("authorization"));
+  const fromHeader = basicCredentials(request.header("authorization"));
   const bodyId = form.get("client_id");
   const bodySecret = form.get("client_secret");
   if (fromHeader && (bodyId !== null || bodySecret !== null)) {
@@ -320,10 +317,10 @@ async function clientCredentials(
 }
 
 export async function handleTokenRequest(
-  request: Request,
+  request: MachineRequest,
   deps: TokenEndpointDeps,
   clientAddress: string,
-): Promise<Response> {
+): Promise<MachineResponse> {
   const observed: string[] = [];
   let grantType = "";
   try {

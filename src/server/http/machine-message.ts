@@ -1,0 +1,91 @@
+/**
+ * The small request/response shape the machine endpoints are written against. The lean server builds
+ * it straight from Node's IncomingMessage (no web-stream or undici objects on the hot path); Next.js
+ * route handlers adapt their web Request/Response to it. Same handlers, every rule once.
+ */
+import type { IncomingMessage } from "node:http";
+import { PayloadTooLargeError } from "./errors";
+
+export interface MachineRequest {
+  readonly method: string;
+  header(name: string): string | null;
+  /** The body, refused with 413 as soon as it grows past `limitBytes` (declared or streamed). */
+  body(limitBytes: number): Promise<Buffer>;
+}
+
+export interface MachineResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export function fromWebRequest(request: Request): MachineRequest {
+  return {
+    method: request.method,
+    header: (name) => request.headers.get(name),
+    async body(limitBytes) {
+      if (Number(request.headers.get("content-length") ?? "0") > limitBytes)
+        throw new PayloadTooLargeError(limitBytes);
+      const reader = request.body?.getReader();
+      if (!reader) return Buffer.alloc(0);
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limitBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new PayloadTooLargeError(limitBytes);
+        }
+        chunks.push(value);
+      }
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+export function fromNodeRequest(req: IncomingMessage): MachineRequest {
+  return {
+    method: req.method ?? "GET",
+    header(name) {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(", ") : (value ?? null);
+    },
+    body(limitBytes) {
+      if (Number(req.headers["content-length"] ?? "0") > limitBytes) {
+        return Promise.reject(new PayloadTooLargeError(limitBytes));
+      }
+      // Listeners rather than for-await: leaving an async iterator early destroys the socket, and the
+      // client should still receive its 413.
+      return new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limitBytes) {
+            req.off("data", onData);
+            req.off("end", onEnd);
+            req.resume();
+            reject(new PayloadTooLargeError(limitBytes));
+            return;
+          }
+          chunks.push(chunk);
+        };
+        const onEnd = () => resolve(Buffer.concat(chunks));
+        req.on("data", onData);
+        req.once("end", onEnd);
+        req.once("error", reject);
+      });
+    },
+  };
+}
+
+export function toWebResponse(response: MachineResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+/** Adapts a machine handler to a Next.js route handler. */
+export function asRouteHandler(handler: (request: MachineRequest) => Promise<MachineResponse>) {
+  return async (request: Request): Promise<Response> => toWebResponse(await handler(fromWebRequest(request)));
+}

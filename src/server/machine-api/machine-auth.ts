@@ -11,6 +11,7 @@ import { READ_PERMISSIONS } from "../auth/console-permissions";
 import { claimValues } from "../auth/claim-path";
 import type { AppConfig } from "../config";
 import type { Db } from "../db/client";
+import { decodeBasicCredentials } from "../http/basic-credentials";
 import { DomainError, ForbiddenError } from "../http/errors";
 import { secretMatches } from "../clients/client-secret";
 import { resolveAccess } from "../sts/resolve-permissions";
@@ -91,26 +92,6 @@ function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
-function parseBasic(value: string): { clientId: string; secret: string } | undefined {
-  let decoded: string;
-  try {
-    decoded = Buffer.from(value, "base64").toString("utf8");
-  } catch {
-    return undefined;
-  }
-  const colon = decoded.indexOf(":");
-  if (colon <= 0) return undefined;
-  // RFC 6749 §2.3.1: client id and secret are form-urlencoded before base64.
-  const unescape = (part: string) => {
-    try {
-      return decodeURIComponent(part.replace(/\+/g, " "));
-    } catch {
-      return part;
-    }
-  };
-  return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
-}
-
 export async function authenticateMachine(
   authorization: string | null,
   deps: MachineAuthDeps,
@@ -135,7 +116,7 @@ export async function authenticateMachine(
   }
 
   if (scheme === "basic") {
-    const credentials = parseBasic(value);
+    const credentials = decodeBasicCredentials(value);
     if (!credentials) throw new MachineAuthError("Malformed Basic credentials.");
     const client = await deps.clients.find(credentials.clientId);
     // The secret is compared even for unknown clients' absence of a hash: same work either way.

@@ -18,7 +18,7 @@ import { subjectSchema } from "../mappings/mapping.types";
 import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
 import { explainAccessJson, resolveAccess } from "../sts/resolve-permissions";
 import { authenticateMachine, authorizeTenantRead, callerLabel, type MachineCaller } from "./machine-auth";
-import { getMachineRuntime } from "./machine-runtime";
+import { getMachineRuntime, type MachineRuntime } from "./machine-runtime";
 
 export const resolveRequestSchema = z
   .object({
@@ -41,6 +41,25 @@ export const resolveRequestSchema = z
   });
 
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
+
+/** The error answer, recorded as machine activity (denied, or error for a 5xx). */
+function refused(
+  runtime: MachineRuntime,
+  endpoint: "resolve" | "snapshot",
+  error: unknown,
+  tenantId: string | null,
+  caller: MachineCaller | undefined,
+): MachineResponse {
+  const response = errorToMachineResponse(error);
+  runtime.activity.record({
+    kind: "machine_api",
+    tenantId,
+    result: response.status >= 500 ? "error" : "denied",
+    errorCode: `${endpoint}_${response.status}`,
+    ...(caller ? callerLabel(caller) : {}),
+  });
+  return response;
+}
 
 async function authenticate(request: MachineRequest): Promise<MachineCaller> {
   const runtime = await getMachineRuntime();
@@ -72,15 +91,7 @@ export async function resolveEndpoint(request: MachineRequest): Promise<MachineR
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
     return { status: 200, headers: JSON_HEADERS, body: resolutionJson };
   } catch (error) {
-    const response = errorToMachineResponse(error);
-    runtime.activity.record({
-      kind: "machine_api",
-      tenantId,
-      result: response.status >= 500 ? "error" : "denied",
-      errorCode: `resolve_${response.status}`,
-      ...(caller ? callerLabel(caller) : {}),
-    });
-    return response;
+    return refused(runtime, "resolve", error, tenantId, caller);
   }
 }
 
@@ -113,15 +124,7 @@ export async function snapshotEndpoint(request: MachineRequest, tenantRef: strin
     }
     return { status: 200, headers: { ...headers, etag: `"${cached.revision}"` }, body: cached.body };
   } catch (error) {
-    const response = errorToMachineResponse(error);
-    runtime.activity.record({
-      kind: "machine_api",
-      tenantId,
-      result: response.status >= 500 ? "error" : "denied",
-      errorCode: `snapshot_${response.status}`,
-      ...(caller ? callerLabel(caller) : {}),
-    });
-    return response;
+    return refused(runtime, "snapshot", error, tenantId, caller);
   }
 }
 

@@ -18,6 +18,7 @@ import type { KeyStore } from "../keys/key-store";
 import type { RateLimiter } from "../http/rate-limiter";
 import { resolveAccess } from "./resolve-permissions";
 import { logger } from "../logger";
+import { decodeBasicCredentials } from "../http/basic-credentials";
 import { PayloadTooLargeError } from "../http/errors";
 import type { MachineRequest, MachineResponse } from "../http/machine-message";
 import { signAppToken } from "./sign-app-token";
@@ -142,17 +143,9 @@ function requestedTenant(form: URLSearchParams): string | undefined {
 
 function basicCredentials(header: string | null): { clientId: string; secret: string } | undefined {
   if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon <= 0) throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401);
-  const unescape = (part: string) => {
-    try {
-      return decodeURIComponent(part.replace(/\+/g, " "));
-    } catch {
-      return part;
-    }
-  };
-  return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  const credentials = decodeBasicCredentials(header.slice(6));
+  if (!credentials) throw new OAuthError("invalid_client", "Malformed Basic credentials.", 401);
+  return credentials;
 }
 
 function nameClaims(claims: Record<string, unknown>): Record<string, string> {

@@ -128,6 +128,8 @@ const environmentSchema = z.object({
   STS_ACCEPT_ID_TOKEN: bool.default(false),
   /** Token endpoint requests per second and client address, per instance (burst: twice as many). */
   STS_TOKEN_RATE_LIMIT: positiveInt(1, 1_000_000).default(50),
+  /** Verified IAM tokens remembered (by hash, until their exp); 0 verifies every presentation. */
+  STS_VERIFIED_TOKEN_CACHE_SIZE: positiveInt(0, 1_000_000).default(10_000),
 });
 
 export type Environment = z.output<typeof environmentSchema>;

@@ -12,6 +12,7 @@ import { KeyStore } from "../keys/key-store";
 import { KEYS_CHANNEL } from "../keys/signing-keys";
 import type { TokenEndpointDeps } from "../sts/token-endpoint";
 import { createIamTokenVerifier } from "../sts/iam-token-verifier";
+import { cacheVerifiedTokens } from "../sts/verified-token-cache";
 import { TenantIndexCache } from "../sts/tenant-index-cache";
 import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
 
@@ -69,7 +70,9 @@ async function createRuntime(): Promise<MachineRuntime> {
         })
       : undefined;
   const activity = new ActivityBatcher(db);
-  const verifyAccessToken = verifier ? (token: string) => verifier.verify(token) : undefined;
+  const verifyAccessToken = verifier
+    ? cacheVerifiedTokens((token: string) => verifier.verify(token), config.STS_VERIFIED_TOKEN_CACHE_SIZE)
+    : undefined;
   return {
     indexes,
     activity,

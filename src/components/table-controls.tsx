@@ -1,7 +1,7 @@
 "use client";
 
 /** Shared pieces of the console's tables: sortable column headers and a pager with page size. */
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 
 export type SortOrder = "asc" | "desc";
 
@@ -145,4 +145,29 @@ export function compareValues(a: string | number | null, b: string | number | nu
   if (b === null) return -1;
   if (typeof a === "number" && typeof b === "number") return a - b;
   return String(a).localeCompare(String(b), undefined, { sensitivity: "base", numeric: true });
+}
+
+/**
+ * Paging of a list already held in the browser: the page clamps when the list shrinks, and changing
+ * the page size returns to page 1. `pager` spreads onto <Pager>.
+ */
+export function useClientPaging<Item>(items: readonly Item[], initialPageSize = 25) {
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(initialPageSize);
+  const currentPage = Math.min(page, Math.max(1, Math.ceil(items.length / pageSize)));
+  return {
+    visible: items.slice((currentPage - 1) * pageSize, currentPage * pageSize),
+    resetPage: () => setPage(1),
+    pager: {
+      page: currentPage,
+      pageSize,
+      total: items.length,
+      onPage: setPage,
+      onPageSize: (size: number) => {
+        setPageSize(size);
+        setPage(1);
+      },
+      pageSizes: [10, 25, 50, 100],
+    },
+  };
 }

@@ -17,7 +17,14 @@ import { DateTime } from "@/components/date-time";
 import { BusyButton, Dialog } from "@/components/dialog";
 import { ErrorAlert, LoadError } from "@/components/error-alert";
 import { plural } from "@/components/format";
-import { Pager, SearchBox, SortHeader, compareValues, type SortOrder } from "@/components/table-controls";
+import {
+  Pager,
+  SearchBox,
+  SortHeader,
+  compareValues,
+  type SortOrder,
+  useClientPaging,
+} from "@/components/table-controls";
 import { toast } from "@/components/toast";
 import { OneTimeSecret } from "./one-time-secret";
 import { RegisterClientDialog, clientAnchor } from "./register-client-dialog";
@@ -173,8 +180,6 @@ export function ClientsManager({
   const [status, setStatus] = useState<StatusFilter>("");
   const [sort, setSort] = useState<SortField>("clientId");
   const [order, setOrder] = useState<SortOrder>("asc");
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
   const [registering, setRegistering] = useState(false);
   const [rotating, setRotating] = useState<TechnicalClientSummary | null>(null);
   const [revoking, setRevoking] = useState<TechnicalClientSummary | null>(null);
@@ -215,13 +220,12 @@ export function ClientsManager({
     );
   }, [clients, search, status, sort, order, tenantsById]);
 
-  const pages = Math.max(1, Math.ceil(filtered.length / pageSize));
-  const currentPage = Math.min(page, pages);
-  const visible = filtered.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+  const paging = useClientPaging(filtered);
+  const visible = paging.visible;
   const onSort = (field: SortField, next: SortOrder) => {
     setSort(field);
     setOrder(next);
-    setPage(1);
+    paging.resetPage();
   };
   const revokedCount = clients.filter((client) => client.status === "REVOKED").length;
   const canRegister = isBootstrapAdmin || registrable.length > 0;
@@ -296,7 +300,7 @@ export function ClientsManager({
                 value={search}
                 onChange={(value) => {
                   setSearch(value);
-                  setPage(1);
+                  paging.resetPage();
                 }}
               />
               <label className="visually-hidden" htmlFor="client-status">
@@ -308,7 +312,7 @@ export function ClientsManager({
                 value={status}
                 onChange={(event) => {
                   setStatus(event.target.value as StatusFilter);
-                  setPage(1);
+                  paging.resetPage();
                 }}
               >
                 <option value="">All statuses</option>
@@ -441,18 +445,7 @@ export function ClientsManager({
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Technical client pages"
-            page={currentPage}
-            pageSize={pageSize}
-            total={filtered.length}
-            onPage={setPage}
-            onPageSize={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
-            pageSizes={[10, 25, 50, 100]}
-          />
+          <Pager label="Technical client pages" {...paging.pager} />
         </section>
       )}
 

@@ -7,7 +7,14 @@ import { api } from "@/components/api";
 import { queryKeys, type TenantSummary } from "@/components/console-data";
 import { LoadError } from "@/components/error-alert";
 import { DateTime } from "@/components/date-time";
-import { Pager, SearchBox, SortHeader, compareValues, type SortOrder } from "@/components/table-controls";
+import {
+  Pager,
+  SearchBox,
+  SortHeader,
+  compareValues,
+  type SortOrder,
+  useClientPaging,
+} from "@/components/table-controls";
 import { StatusBadge } from "@/components/status-badge";
 import { CreateTenantDialog } from "./create-tenant-dialog";
 
@@ -37,8 +44,6 @@ export function TenantsTable({
   const [status, setStatus] = useState<"" | "ACTIVE" | "DISABLED">("");
   const [sort, setSort] = useState<SortField>("name");
   const [order, setOrder] = useState<SortOrder>("asc");
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
   const [creating, setCreating] = useState(false);
 
   const tenants = tenantsQuery.data;
@@ -58,13 +63,12 @@ export function TenantsTable({
     );
   }, [tenants, search, status, sort, order]);
 
-  const pages = Math.max(1, Math.ceil(filtered.length / pageSize));
-  const currentPage = Math.min(page, pages);
-  const visible = filtered.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+  const paging = useClientPaging(filtered);
+  const visible = paging.visible;
   const onSort = (field: SortField, next: SortOrder) => {
     setSort(field);
     setOrder(next);
-    setPage(1);
+    paging.resetPage();
   };
   const disabledCount = tenants.filter((tenant) => tenant.status === "DISABLED").length;
 
@@ -118,7 +122,7 @@ export function TenantsTable({
                 value={search}
                 onChange={(value) => {
                   setSearch(value);
-                  setPage(1);
+                  paging.resetPage();
                 }}
               />
               <label className="visually-hidden" htmlFor="tenant-status">
@@ -130,7 +134,7 @@ export function TenantsTable({
                 value={status}
                 onChange={(event) => {
                   setStatus(event.target.value as "" | "ACTIVE" | "DISABLED");
-                  setPage(1);
+                  paging.resetPage();
                 }}
               >
                 <option value="">All statuses</option>
@@ -218,18 +222,7 @@ export function TenantsTable({
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Organisation pages"
-            page={currentPage}
-            pageSize={pageSize}
-            total={filtered.length}
-            onPage={setPage}
-            onPageSize={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
-            pageSizes={[10, 25, 50, 100]}
-          />
+          <Pager label="Organisation pages" {...paging.pager} />
         </section>
       )}
       {canCreate && <CreateTenantDialog open={creating} onClose={() => setCreating(false)} />}

@@ -22,7 +22,14 @@ import { LoadError } from "../error-alert";
 import { DateTime } from "../date-time";
 import { plural } from "../format";
 import { ScopeBadge } from "../status-badge";
-import { Pager, SearchBox, SortHeader, compareValues, type SortOrder } from "../table-controls";
+import {
+  Pager,
+  SearchBox,
+  SortHeader,
+  compareValues,
+  type SortOrder,
+  useClientPaging,
+} from "../table-controls";
 import { toast } from "../toast";
 import { RoleEditorDialog, type RoleEditorTarget } from "./role-editor-dialog";
 
@@ -91,8 +98,6 @@ export function RolesManager({
   const [scopeFilter, setScopeFilter] = useState<"" | "tenant" | "global">("");
   const [sort, setSort] = useState<SortField>(isTenant ? "scope" : "name");
   const [order, setOrder] = useState<SortOrder>(isTenant ? "desc" : "asc");
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
   const [editing, setEditing] = useState<RoleEditorTarget | null>(null);
   const [deleting, setDeleting] = useState<RoleSummary | null>(null);
 
@@ -114,9 +119,8 @@ export function RolesManager({
         direction * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.name, b.name),
     );
   }, [roles, search, scopeFilter, sort, order]);
-  const pages = Math.max(1, Math.ceil(filtered.length / pageSize));
-  const currentPage = Math.min(page, pages);
-  const visible = filtered.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+  const paging = useClientPaging(filtered);
+  const visible = paging.visible;
 
   const invalidateAfterChange = async () => {
     await Promise.all([
@@ -146,7 +150,7 @@ export function RolesManager({
   const onSort = (field: SortField, next: SortOrder) => {
     setSort(field);
     setOrder(next);
-    setPage(1);
+    paging.resetPage();
   };
   const editable = (role: RoleSummary) => (isTenant ? role.scope === "tenant" : true);
   const showActions = can.edit || can.delete || (isTenant && isBootstrap);
@@ -191,7 +195,7 @@ export function RolesManager({
                 value={search}
                 onChange={(value) => {
                   setSearch(value);
-                  setPage(1);
+                  paging.resetPage();
                 }}
               />
               {isTenant && (
@@ -205,7 +209,7 @@ export function RolesManager({
                     value={scopeFilter}
                     onChange={(event) => {
                       setScopeFilter(event.target.value as "" | "tenant" | "global");
-                      setPage(1);
+                      paging.resetPage();
                     }}
                   >
                     <option value="">All roles</option>
@@ -338,20 +342,7 @@ export function RolesManager({
               </tbody>
             </table>
           </div>
-          {filtered.length > 10 && (
-            <Pager
-              label="Role pages"
-              page={currentPage}
-              pageSize={pageSize}
-              total={filtered.length}
-              onPage={setPage}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
-              pageSizes={[10, 25, 50, 100]}
-            />
-          )}
+          {filtered.length > 10 && <Pager label="Role pages" {...paging.pager} />}
         </section>
       )}
 

@@ -5,66 +5,44 @@ import {
   explainAccessJson,
   resolveAccess,
 } from "@/server/sts/resolve-permissions";
-import type { IndexedGrant, TenantIndex } from "@/server/sts/tenant-index";
-
-const permissionKeys = [
-  "A_LIST",
-  "B_EDIT",
-  "C_DETAIL",
-  ...Array.from({ length: 40 }, (_, index) => `X_${String(index).padStart(2, "0")}`),
-];
-
-function words(...keys: string[]): Uint32Array {
-  const set = new Uint32Array(2);
-  for (const key of keys) {
-    const at = permissionKeys.indexOf(key);
-    set[at >>> 5]! |= 1 << (at & 31);
-  }
-  return set;
-}
-
-function grant(
-  subject: string,
-  role: number,
-  roleKey: string,
-  expiresAt: number | null = null,
-): IndexedGrant {
-  return {
-    role,
-    expiresAt,
-    provenance: { subject, role: roleKey },
-    provenanceJson: JSON.stringify({ subject, role: roleKey }),
-  };
-}
+import { buildTenantIndex, type IndexMappingRow, type TenantIndex } from "@/server/sts/tenant-index";
 
 const NOW = 1_000_000;
 
-function index(status: "ACTIVE" | "DISABLED" = "ACTIVE"): TenantIndex {
+const catalogBits = new Map([
+  ["A_LIST", 0],
+  ["B_EDIT", 9],
+  ["X_39", 70],
+]);
+const filler = Array.from({ length: 40 }, (_, index) => `X_${String(index).padStart(2, "0")}`);
+const reader = { id: "r-1", key: "reader", permissions: ["A_LIST", "C_DETAIL"] };
+// Permissions beyond the first 32-bit word, and a key sorting before "reader" defined after it.
+const editor = { id: "r-2", key: "editor", permissions: ["B_EDIT", "X_39"] };
+const filling = { id: "r-3", key: "zz-filler", permissions: filler };
+
+function mapping(subject: string, role: IndexMappingRow["role"], expiresAt: number | null = null) {
   return {
-    tenantId: "t-1",
-    slug: "acme",
-    name: "Acme",
-    status,
-    revision: 7,
-    roles: [
-      { key: "reader", words: words("A_LIST", "C_DETAIL") },
-      { key: "editor", words: words("B_EDIT", "X_39") },
-    ],
-    permissionKeys,
-    catalogBits: Int16Array.from(permissionKeys, (key) =>
-      key === "A_LIST" ? 0 : key === "B_EDIT" ? 9 : key === "X_39" ? 70 : -1,
-    ),
-    grants: new Map([
-      ["GROUP\u0000readers", [grant("readers", 0, "reader")]],
-      [
-        "GROUP\u0000Domain Admins",
-        [grant("Domain Admins", 0, "reader"), grant("Domain Admins", 1, "editor")],
-      ],
-      ["GROUP\u0000former", [grant("former", 1, "editor", NOW - 1)]],
-      ["CLIENT\u0000robot", [grant("robot", 1, "editor")]],
-    ]),
-    builtAt: NOW,
+    subjectType: "GROUP" as const,
+    subject,
+    role,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt),
   };
+}
+
+function index(status: "ACTIVE" | "DISABLED" = "ACTIVE"): TenantIndex {
+  return buildTenantIndex(
+    { id: "t-1", slug: "acme", name: "Acme", status, revision: 7 },
+    [
+      mapping("readers", reader),
+      mapping("Domain Admins", editor),
+      mapping("Domain Admins", reader),
+      mapping("former", editor, NOW - 1),
+      mapping("fillers", filling),
+      { ...mapping("robot", editor), subjectType: "CLIENT" },
+    ],
+    catalogBits,
+    NOW,
+  );
 }
 
 describe("resolveAccess", () => {
@@ -74,6 +52,23 @@ describe("resolveAccess", () => {
     expect(access.permissions).toEqual(["A_LIST", "B_EDIT", "C_DETAIL", "X_39"]);
     expect(access.unmapped).toEqual(["nobody"]);
     expect(access.revision).toBe(7);
+  });
+
+  it("counts a repeated subject once and sorts roles by key whatever the mapping order", () => {
+    const access = resolveAccess(
+      index(),
+      "GROUP",
+      ["Domain Admins", "fillers", "Domain Admins", "x", "x"],
+      NOW,
+    );
+    expect(access.roles).toEqual(["editor", "reader", "zz-filler"]);
+    expect(access.permissions).toHaveLength(43);
+    expect(access.unmapped).toEqual(["x"]);
+    const explained = explainAccess(index(), "GROUP", ["Domain Admins", "fillers", "Domain Admins"], NOW);
+    expect(explained.provenance.X_39).toEqual([
+      { subject: "Domain Admins", role: "editor" },
+      { subject: "fillers", role: "zz-filler" },
+    ]);
   });
 
   it("compares subjects exactly and keeps group and client namespaces apart", () => {

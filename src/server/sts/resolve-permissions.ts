@@ -2,8 +2,10 @@
  * Resolves subjects (a user's IAM roles/groups, or a client id) to roles and permissions in one tenant.
  * `resolveAccess` is the hot path (token exchange, authorisation); `explainAccess` adds provenance —
  * for each permission, which subject and role granted it — for the resolve API and the explorer.
+ * Both allocate little: grants are found by exact subject in per-type maps, roles come out sorted
+ * because the index keeps them in key order, and permissions are read off a word-wise OR.
  */
-import { subjectKey, type IndexedGrant, type SubjectType, type TenantIndex } from "./tenant-index";
+import type { IndexedGrant, SubjectType, TenantIndex } from "./tenant-index";
 
 export type ProvenanceEntry = Readonly<{ subject: string; role: string }>;
 
@@ -29,13 +31,20 @@ export function encodeBitmask(bits: Iterable<number>): string | undefined {
   if (highest < 0) return undefined;
   const bytes = new Uint8Array((highest >> 3) + 1);
   for (const bit of list) bytes[bit >> 3]! |= 1 << (bit & 7);
-  return Buffer.from(bytes).toString("base64url");
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64url");
 }
 
 interface Matched {
   access: Access;
-  /** Permission positions held, as a bit set over index.permissionKeys. */
-  held: Uint32Array;
+  /** The live grants that matched, in subject order (each subject once). */
+  grants: IndexedGrant[];
+}
+
+/** Each subject once, in first-seen order (a token may repeat a group under both claim paths). */
+function distinct(subjects: readonly string[]): readonly string[] {
+  if (subjects.length < 2) return subjects;
+  const seen = new Set(subjects);
+  return seen.size === subjects.length ? subjects : [...seen];
 }
 
 function match(
@@ -45,36 +54,48 @@ function match(
   now: number,
 ): Matched {
   const tenant = { id: index.tenantId, slug: index.slug, status: index.status };
-  const unique = subjects.length > 1 ? [...new Set(subjects)] : [...subjects];
-  const wordCount = index.roles[0]?.words.length ?? 1;
-  const held = new Uint32Array(wordCount);
+  const unique = distinct(subjects);
   if (index.status !== "ACTIVE") {
     return {
-      access: { tenant, revision: index.revision, roles: [], permissions: [], unmapped: unique },
-      held,
+      access: { tenant, revision: index.revision, roles: [], permissions: [], unmapped: [...unique] },
+      grants: [],
     };
   }
-  const roleSeen = new Uint8Array(index.roles.length);
-  const roleKeys: string[] = [];
+  const bySubject = index.grants[subjectType];
+  const roles = index.roles;
+  const wordCount = roles[0]?.words.length ?? 1;
+  const held = new Uint32Array(wordCount);
+  const roleSeen = new Uint8Array(roles.length);
+  let roleCount = 0;
+  const matched: IndexedGrant[] = [];
   const unmapped: string[] = [];
-  for (const subject of unique) {
-    const grants = index.grants.get(subjectKey(subjectType, subject));
-    let matched = false;
-    if (grants) {
-      for (const grant of grants) {
+  for (let at = 0; at < unique.length; at += 1) {
+    const subject = unique[at]!;
+    const grants = bySubject.get(subject);
+    let live = false;
+    if (grants !== undefined) {
+      for (let g = 0; g < grants.length; g += 1) {
+        const grant = grants[g]!;
         if (grant.expiresAt !== null && grant.expiresAt <= now) continue;
-        matched = true;
+        live = true;
+        matched.push(grant);
         if (roleSeen[grant.role] === 1) continue;
         roleSeen[grant.role] = 1;
-        const role = index.roles[grant.role]!;
-        roleKeys.push(role.key);
-        for (let word = 0; word < wordCount; word += 1) held[word]! |= role.words[word]!;
+        roleCount += 1;
+        const words = roles[grant.role]!.words;
+        for (let word = 0; word < wordCount; word += 1) held[word]! |= words[word]!;
       }
     }
-    if (!matched) unmapped.push(subject);
+    if (!live) unmapped.push(subject);
+  }
+  // Roles are indexed in key order: walking the seen flags yields sorted keys without a sort.
+  const roleKeys: string[] = new Array<string>(roleCount);
+  for (let role = 0, out = 0; out < roleCount; role += 1) {
+    if (roleSeen[role] === 1) roleKeys[out++] = roles[role]!.key;
   }
   const permissions: string[] = [];
-  const bits: number[] = [];
+  let bytes: Uint8Array | undefined;
+  let highestBit = -1;
   for (let word = 0; word < wordCount; word += 1) {
     let value = held[word]!;
     while (value !== 0) {
@@ -82,21 +103,32 @@ function match(
       const position = word * 32 + (31 - Math.clz32(low));
       permissions.push(index.permissionKeys[position]!);
       const bit = index.catalogBits[position]!;
-      if (bit >= 0) bits.push(bit);
+      if (bit >= 0) {
+        bytes ??= new Uint8Array(64);
+        if (bit >> 3 >= bytes.length) {
+          const grown = new Uint8Array(Math.max(bytes.length * 2, (bit >> 3) + 1));
+          grown.set(bytes);
+          bytes = grown;
+        }
+        bytes[bit >> 3]! |= 1 << (bit & 7);
+        if (bit > highestBit) highestBit = bit;
+      }
       value ^= low;
     }
   }
-  const bitmask = encodeBitmask(bits);
+  const bitmask = bytes
+    ? Buffer.from(bytes.buffer, 0, (highestBit >> 3) + 1).toString("base64url")
+    : undefined;
   return {
     access: {
       tenant,
       revision: index.revision,
-      roles: roleKeys.sort(),
+      roles: roleKeys,
       permissions,
       ...(bitmask ? { bitmask } : {}),
       unmapped,
     },
-    held,
+    grants: matched,
   };
 }
 
@@ -109,38 +141,32 @@ export function resolveAccess(
   return match(index, subjectType, subjects, now).access;
 }
 
-/** For each permission of `access` (in order), the grants that contribute it. */
-function grantsPerPermission(
+/**
+ * Calls `visit(slot, grant)` for every (permission, grant) pair of the matched grants, where `slot`
+ * is the permission's position in `access.permissions`; grants are visited in subject order.
+ */
+function forEachContribution(
   index: TenantIndex,
-  access: Access,
-  subjectType: SubjectType,
-  subjects: readonly string[],
-  now: number,
-): IndexedGrant[][] {
-  const lists: IndexedGrant[][] = access.permissions.map(() => []);
-  const slot = new Map(access.permissions.map((permission, at) => [permission, at]));
-  const positionToSlot = new Int32Array(index.permissionKeys.length).fill(-1);
-  index.permissionKeys.forEach((key, position) => {
-    const at = slot.get(key);
-    if (at !== undefined) positionToSlot[position] = at;
-  });
-  if (access.tenant.status === "ACTIVE") {
-    for (const subject of new Set(subjects)) {
-      for (const grant of index.grants.get(subjectKey(subjectType, subject)) ?? []) {
-        if (grant.expiresAt !== null && grant.expiresAt <= now) continue;
-        const words = index.roles[grant.role]!.words;
-        for (let word = 0; word < words.length; word += 1) {
-          let value = words[word]!;
-          while (value !== 0) {
-            const low = value & -value;
-            lists[positionToSlot[word * 32 + (31 - Math.clz32(low))]!]!.push(grant);
-            value ^= low;
-          }
-        }
+  { access, grants }: Matched,
+  visit: (slot: number, grant: IndexedGrant) => void,
+): void {
+  // Permission position in the index → its slot in access.permissions (both in key order).
+  const { permissions } = access;
+  const slotOf = new Int32Array(index.permissionKeys.length);
+  for (let at = 0, slot = 0; at < slotOf.length && slot < permissions.length; at += 1) {
+    if (index.permissionKeys[at] === permissions[slot]) slotOf[at] = slot++;
+  }
+  for (const grant of grants) {
+    const words = index.roles[grant.role]!.words;
+    for (let word = 0; word < words.length; word += 1) {
+      let value = words[word]!;
+      while (value !== 0) {
+        const low = value & -value;
+        visit(slotOf[word * 32 + (31 - Math.clz32(low))]!, grant);
+        value ^= low;
       }
     }
   }
-  return lists;
 }
 
 export function explainAccess(
@@ -149,13 +175,14 @@ export function explainAccess(
   subjects: readonly string[],
   now = Date.now(),
 ): Resolution {
-  const { access } = match(index, subjectType, subjects, now);
-  const lists = grantsPerPermission(index, access, subjectType, subjects, now);
+  const matched = match(index, subjectType, subjects, now);
+  const lists: ProvenanceEntry[][] = matched.access.permissions.map(() => []);
+  forEachContribution(index, matched, (slot, grant) => lists[slot]!.push(grant.provenance));
   const provenance: Record<string, ProvenanceEntry[]> = {};
-  access.permissions.forEach((permission, at) => {
-    provenance[permission] = lists[at]!.map((grant) => grant.provenance);
+  matched.access.permissions.forEach((permission, slot) => {
+    provenance[permission] = lists[slot]!;
   });
-  return { ...access, provenance };
+  return { ...matched.access, provenance };
 }
 
 /**
@@ -168,16 +195,18 @@ export function explainAccessJson(
   subjects: readonly string[],
   now = Date.now(),
 ): string {
-  const { access } = match(index, subjectType, subjects, now);
-  const lists = grantsPerPermission(index, access, subjectType, subjects, now);
-  const parts: string[] = [];
-  access.permissions.forEach((permission, at) => {
-    parts.push(
-      `${JSON.stringify(permission)}:[${lists[at]!.map((grant) => grant.provenanceJson).join(",")}]`,
-    );
+  const matched = match(index, subjectType, subjects, now);
+  const { permissions } = matched.access;
+  const parts: string[] = permissions.map(() => "");
+  forEachContribution(index, matched, (slot, grant) => {
+    parts[slot] = parts[slot] === "" ? grant.provenanceJson : `${parts[slot]},${grant.provenanceJson}`;
   });
-  const head = JSON.stringify(access);
-  return `${head.slice(0, -1)},"provenance":{${parts.join(",")}}}`;
+  let provenance = "";
+  for (let slot = 0; slot < permissions.length; slot += 1) {
+    provenance += `${slot === 0 ? "" : ","}${JSON.stringify(permissions[slot])}:[${parts[slot]}]`;
+  }
+  const head = JSON.stringify(matched.access);
+  return `${head.slice(0, -1)},"provenance":{${provenance}}}`;
 }
 
 /** The resolve API's answer: access with provenance. */

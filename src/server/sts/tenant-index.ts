@@ -15,6 +15,7 @@ export interface IndexedRole {
 }
 
 export interface IndexedGrant {
+  /** Position in `TenantIndex.roles`; roles are sorted by key, so positions sort like keys. */
   role: number;
   /** Epoch ms; the grant stops counting at this instant. */
   expiresAt: number | null;
@@ -30,17 +31,92 @@ export interface TenantIndex {
   name: string;
   status: "ACTIVE" | "DISABLED";
   revision: number;
+  /** The roles some mapping of this tenant uses, sorted by key. */
   roles: IndexedRole[];
   /** Every permission key some role of this tenant holds, sorted. */
   permissionKeys: string[];
   /** Catalog bit of each entry of `permissionKeys` (-1 when it has none). */
   catalogBits: Int16Array;
-  /** `${subjectType}\u0000${subject}` → grants. */
-  grants: Map<string, IndexedGrant[]>;
+  /** Grants per subject, one map per subject type (subjects compared exactly, never normalised). */
+  grants: Readonly<Record<SubjectType, Map<string, IndexedGrant[]>>>;
   builtAt: number;
 }
 
-export const subjectKey = (subjectType: SubjectType, subject: string) => `${subjectType}\u0000${subject}`;
+export interface IndexTenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  status: "ACTIVE" | "DISABLED";
+  revision: number;
+}
+
+/** One mapping with its role. */
+export interface IndexMappingRow {
+  subjectType: SubjectType;
+  subject: string;
+  expiresAt: Date | null;
+  role: { id: string; key: string; permissions: readonly string[] };
+}
+
+/** Builds the index from a tenant's mappings and the catalog's bits (permission key → bit). */
+export function buildTenantIndex(
+  tenant: IndexTenantRow,
+  mappings: readonly IndexMappingRow[],
+  catalogBits: ReadonlyMap<string, number>,
+  builtAt = Date.now(),
+): TenantIndex {
+  const roleRows = new Map<string, { key: string; permissions: readonly string[] }>();
+  for (const mapping of mappings) {
+    if (!roleRows.has(mapping.role.id)) roleRows.set(mapping.role.id, mapping.role);
+  }
+  const permissionKeys = [...new Set([...roleRows.values()].flatMap((role) => role.permissions))].sort();
+  const position = new Map(permissionKeys.map((key, index) => [key, index]));
+  const wordCount = Math.max(1, Math.ceil(permissionKeys.length / 32));
+  // Global templates and tenant roles may share a key; the id breaks the tie so the order is total.
+  const ordered = [...roleRows].sort(([leftId, left], [rightId, right]) =>
+    left.key < right.key ? -1 : left.key > right.key ? 1 : leftId < rightId ? -1 : 1,
+  );
+  const roleIndex = new Map<string, number>();
+  const roles: IndexedRole[] = ordered.map(([id, role], at) => {
+    const words = new Uint32Array(wordCount);
+    for (const permission of role.permissions) {
+      const bit = position.get(permission)!;
+      words[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    roleIndex.set(id, at);
+    return { key: role.key, words };
+  });
+  const grants = { GROUP: new Map<string, IndexedGrant[]>(), CLIENT: new Map<string, IndexedGrant[]>() };
+  for (const mapping of mappings) {
+    const provenance = Object.freeze({ subject: mapping.subject, role: mapping.role.key });
+    const grant: IndexedGrant = {
+      role: roleIndex.get(mapping.role.id)!,
+      expiresAt: mapping.expiresAt?.getTime() ?? null,
+      provenance,
+      provenanceJson: JSON.stringify(provenance),
+    };
+    const bySubject = grants[mapping.subjectType];
+    const list = bySubject.get(mapping.subject);
+    if (list) list.push(grant);
+    else bySubject.set(mapping.subject, [grant]);
+  }
+  // A subject's grants in role-key order: explanations read the same whatever order rows came in.
+  for (const bySubject of Object.values(grants)) {
+    for (const list of bySubject.values()) if (list.length > 1) list.sort((a, b) => a.role - b.role);
+  }
+  return {
+    tenantId: tenant.id,
+    slug: tenant.slug,
+    name: tenant.name,
+    status: tenant.status,
+    revision: tenant.revision,
+    roles,
+    permissionKeys,
+    catalogBits: Int16Array.from(permissionKeys, (key) => catalogBits.get(key) ?? -1),
+    grants,
+    builtAt,
+  };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -63,55 +139,16 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
     }),
     db.permission.findMany({ where: { bit: { not: null } }, select: { key: true, bit: true } }),
   ]);
-  const roleRows = new Map<string, { key: string; permissions: string[] }>();
-  for (const mapping of mappings) {
-    if (!roleRows.has(mapping.role.id)) {
-      roleRows.set(mapping.role.id, {
+  return buildTenantIndex(
+    tenant,
+    mappings.map((mapping) => ({
+      ...mapping,
+      role: {
+        id: mapping.role.id,
         key: mapping.role.key,
         permissions: mapping.role.permissions.map((item) => item.permissionKey),
-      });
-    }
-  }
-  const permissionKeys = [...new Set([...roleRows.values()].flatMap((role) => role.permissions))].sort();
-  const position = new Map(permissionKeys.map((key, index) => [key, index]));
-  const wordCount = Math.max(1, Math.ceil(permissionKeys.length / 32));
-  const roleIndex = new Map<string, number>();
-  const roles: IndexedRole[] = [];
-  for (const [id, role] of roleRows) {
-    const words = new Uint32Array(wordCount);
-    for (const permission of role.permissions) {
-      const at = position.get(permission)!;
-      words[at >>> 5]! |= 1 << (at & 31);
-    }
-    roleIndex.set(id, roles.length);
-    roles.push({ key: role.key, words });
-  }
-  const catalog = new Map(bitRows.map((row) => [row.key, row.bit ?? -1]));
-  const catalogBits = Int16Array.from(permissionKeys, (key) => catalog.get(key) ?? -1);
-  const grants = new Map<string, IndexedGrant[]>();
-  for (const mapping of mappings) {
-    const key = subjectKey(mapping.subjectType, mapping.subject);
-    const role = roleIndex.get(mapping.role.id)!;
-    const grant: IndexedGrant = {
-      role,
-      expiresAt: mapping.expiresAt?.getTime() ?? null,
-      provenance: Object.freeze({ subject: mapping.subject, role: mapping.role.key }),
-      provenanceJson: JSON.stringify({ subject: mapping.subject, role: mapping.role.key }),
-    };
-    const list = grants.get(key);
-    if (list) list.push(grant);
-    else grants.set(key, [grant]);
-  }
-  return {
-    tenantId: tenant.id,
-    slug: tenant.slug,
-    name: tenant.name,
-    status: tenant.status,
-    revision: tenant.revision,
-    roles,
-    permissionKeys,
-    catalogBits,
-    grants,
-    builtAt: Date.now(),
-  };
+      },
+    })),
+    new Map(bitRows.map((row) => [row.key, row.bit ?? -1])),
+  );
 }

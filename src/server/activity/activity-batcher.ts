@@ -17,13 +17,20 @@ export interface ActivityInput {
   jtiHash?: string;
 }
 
+interface ObservedEntry {
+  subjectType: "GROUP" | "CLIENT";
+  subject: string;
+  count: number;
+  /** Epoch ms. */
+  lastSeen: number;
+}
+
 export class ActivityBatcher {
-  private activity: (ActivityInput & { at: Date })[] = [];
-  private observed = new Map<
-    string,
-    { subjectType: "GROUP" | "CLIENT"; subject: string; count: number; lastSeen: Date }
-  >();
-  private clientsUsed = new Map<string, Date>();
+  // Times are epoch ms until written: no Date objects on the request path.
+  private activity: (ActivityInput & { at: number })[] = [];
+  private observed = { GROUP: new Map<string, ObservedEntry>(), CLIENT: new Map<string, ObservedEntry>() };
+  private observedCount = 0;
+  private clientsUsed = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   readonly maxQueue: number;
@@ -39,27 +46,29 @@ export class ActivityBatcher {
   record(event: ActivityInput): void {
     // Under extreme load the oldest unflushed records are dropped rather than growing without bound.
     if (this.activity.length >= this.maxQueue) this.activity.shift();
-    this.activity.push({ ...event, at: new Date() });
+    this.activity.push({ ...event, at: Date.now() });
     this.schedule();
   }
 
   /** A technical client authenticated: its "last used" time is written with the next batch. */
   clientUsed(clientId: string): void {
     if (this.clientsUsed.size < this.maxQueue || this.clientsUsed.has(clientId))
-      this.clientsUsed.set(clientId, new Date());
+      this.clientsUsed.set(clientId, Date.now());
     this.schedule();
   }
 
   observe(subjectType: "GROUP" | "CLIENT", subjects: readonly string[]): void {
-    const now = new Date();
-    for (const subject of subjects) {
-      const key = `${subjectType}\u0000${subject}`;
-      const entry = this.observed.get(key);
+    const now = Date.now();
+    const bySubject = this.observed[subjectType];
+    for (let at = 0; at < subjects.length; at += 1) {
+      const subject = subjects[at]!;
+      const entry = bySubject.get(subject);
       if (entry) {
         entry.count += 1;
         entry.lastSeen = now;
-      } else if (this.observed.size < this.maxQueue) {
-        this.observed.set(key, { subjectType, subject, count: 1, lastSeen: now });
+      } else if (this.observedCount < this.maxQueue) {
+        bySubject.set(subject, { subjectType, subject, count: 1, lastSeen: now });
+        this.observedCount += 1;
       }
     }
     this.schedule();
@@ -78,10 +87,11 @@ export class ActivityBatcher {
   async flush(): Promise<void> {
     await this.flushing;
     const activity = this.activity;
-    const observed = [...this.observed.values()];
+    const observed = [...this.observed.GROUP.values(), ...this.observed.CLIENT.values()];
     const clientsUsed = [...this.clientsUsed.entries()];
     this.activity = [];
-    this.observed = new Map();
+    this.observed = { GROUP: new Map(), CLIENT: new Map() };
+    this.observedCount = 0;
     this.clientsUsed = new Map();
     if (activity.length === 0 && observed.length === 0 && clientsUsed.length === 0) return;
     this.flushing = this.write(activity, observed, clientsUsed).finally(() => {
@@ -91,15 +101,15 @@ export class ActivityBatcher {
   }
 
   private async write(
-    activity: (ActivityInput & { at: Date })[],
-    observed: { subjectType: "GROUP" | "CLIENT"; subject: string; count: number; lastSeen: Date }[],
-    clientsUsed: [string, Date][],
+    activity: (ActivityInput & { at: number })[],
+    observed: ObservedEntry[],
+    clientsUsed: [string, number][],
   ): Promise<void> {
     try {
       if (clientsUsed.length > 0) {
         await this.db.$executeRaw`
           UPDATE "TechnicalClient" c SET "lastUsedAt" = GREATEST(coalesce(c."lastUsedAt", u.at), u.at)
-          FROM unnest(${clientsUsed.map(([clientId]) => clientId)}::text[], ${clientsUsed.map(([, at]) => at)}::timestamptz[]) AS u(id, at)
+          FROM unnest(${clientsUsed.map(([clientId]) => clientId)}::text[], ${clientsUsed.map(([, at]) => new Date(at))}::timestamptz[]) AS u(id, at)
           WHERE c."clientId" = u.id`;
       }
       if (activity.length > 0) {
@@ -107,7 +117,7 @@ export class ActivityBatcher {
         await this.db.$executeRaw`
           INSERT INTO "ActivityEvent" ("at", "kind", "tenantId", "subject", "clientId", "result", "errorCode", "jtiHash")
           SELECT * FROM unnest(
-            ${activity.map((event) => event.at)}::timestamptz[],
+            ${activity.map((event) => new Date(event.at))}::timestamptz[],
             ${activity.map((event) => event.kind)}::text[],
             ${activity.map((event) => event.tenantId ?? null)}::uuid[],
             ${activity.map((event) => (event.subject ?? "").slice(0, 255))}::text[],
@@ -126,7 +136,7 @@ export class ActivityBatcher {
       }
       for (const entries of groups.values()) {
         const first = entries[0]!;
-        const lastSeen = new Date(Math.max(...entries.map((entry) => entry.lastSeen.getTime())));
+        const lastSeen = new Date(entries.reduce((latest, entry) => Math.max(latest, entry.lastSeen), 0));
         await recordObservedSubjects(
           this.db,
           first.subjectType,

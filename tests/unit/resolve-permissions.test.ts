@@ -5,24 +5,34 @@ import {
   explainAccessJson,
   resolveAccess,
 } from "@/server/sts/resolve-permissions";
-import { buildTenantIndex, type IndexMappingRow, type TenantIndex } from "@/server/sts/tenant-index";
+import { buildTenantIndex, type TenantIndex, type TenantIndexSource } from "@/server/sts/tenant-index";
+
+type Mapping = TenantIndexSource["mappings"][number];
 
 const NOW = 1_000_000;
 
-const catalogBits = new Map([
-  ["A_LIST", 0],
-  ["B_EDIT", 9],
-  ["X_39", 70],
-]);
+const bitRows = [
+  { key: "A_LIST", bit: 0 },
+  { key: "B_EDIT", bit: 9 },
+  { key: "X_39", bit: 70 },
+];
 const filler = Array.from({ length: 40 }, (_, index) => `X_${String(index).padStart(2, "0")}`);
-const reader = { id: "r-1", key: "reader", permissions: ["A_LIST", "C_DETAIL"] };
+const role = (id: string, key: string, permissions: string[]) => ({
+  id,
+  key,
+  permissions: permissions.map((permissionKey) => ({ permissionKey })),
+});
+const reader = role("r-1", "reader", ["A_LIST", "C_DETAIL"]);
 // Permissions beyond the first 32-bit word, and a key sorting before "reader" defined after it.
-const editor = { id: "r-2", key: "editor", permissions: ["B_EDIT", "X_39"] };
-const filling = { id: "r-3", key: "zz-filler", permissions: filler };
+const editor = role("r-2", "editor", ["B_EDIT", "X_39"]);
+const filling = role("r-3", "zz-filler", filler);
 
-function mapping(subject: string, role: IndexMappingRow["role"], expiresAt: number | null = null) {
+let mappingIds = 0;
+function mapping(subject: string, role: Mapping["role"], expiresAt: number | null = null): Mapping {
+  mappingIds += 1;
   return {
-    subjectType: "GROUP" as const,
+    id: `m-${mappingIds}`,
+    subjectType: "GROUP",
     subject,
     role,
     expiresAt: expiresAt === null ? null : new Date(expiresAt),
@@ -31,16 +41,18 @@ function mapping(subject: string, role: IndexMappingRow["role"], expiresAt: numb
 
 function index(status: "ACTIVE" | "DISABLED" = "ACTIVE"): TenantIndex {
   return buildTenantIndex(
-    { id: "t-1", slug: "acme", name: "Acme", status, revision: 7 },
-    [
-      mapping("readers", reader),
-      mapping("Domain Admins", editor),
-      mapping("Domain Admins", reader),
-      mapping("former", editor, NOW - 1),
-      mapping("fillers", filling),
-      { ...mapping("robot", editor), subjectType: "CLIENT" },
-    ],
-    catalogBits,
+    {
+      tenant: { id: "t-1", slug: "acme", name: "Acme", status, revision: 7 },
+      mappings: [
+        mapping("readers", reader),
+        mapping("Domain Admins", editor),
+        mapping("Domain Admins", reader),
+        mapping("former", editor, NOW - 1),
+        mapping("fillers", filling),
+        { ...mapping("robot", editor), subjectType: "CLIENT" },
+      ],
+      bitRows,
+    },
     NOW,
   );
 }

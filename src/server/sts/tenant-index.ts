@@ -9,6 +9,7 @@ import type { Db } from "../db/client";
 export type SubjectType = "GROUP" | "CLIENT";
 
 export interface IndexedRole {
+  id: string;
   key: string;
   /** Bit set over `TenantIndex.permissionKeys`. */
   words: Uint32Array;
@@ -42,32 +43,32 @@ export interface TenantIndex {
   builtAt: number;
 }
 
-export interface IndexTenantRow {
-  id: string;
-  slug: string;
-  name: string;
-  status: "ACTIVE" | "DISABLED";
-  revision: number;
+/** The rows an index is built from: the tenant, its mappings with their roles, and the catalog bits. */
+export interface TenantIndexSource {
+  tenant: { id: string; slug: string; name: string; status: "ACTIVE" | "DISABLED"; revision: number };
+  mappings: {
+    id: string;
+    subject: string;
+    subjectType: SubjectType;
+    expiresAt: Date | null;
+    role: { id: string; key: string; permissions: { permissionKey: string }[] };
+  }[];
+  bitRows: { key: string; bit: number | null }[];
 }
 
-/** One mapping with its role. */
-export interface IndexMappingRow {
-  subjectType: SubjectType;
-  subject: string;
-  expiresAt: Date | null;
-  role: { id: string; key: string; permissions: readonly string[] };
-}
-
-/** Builds the index from a tenant's mappings and the catalog's bits (permission key → bit). */
+/** Builds the index from its rows (also used, with rows changed in memory, for what-if answers). */
 export function buildTenantIndex(
-  tenant: IndexTenantRow,
-  mappings: readonly IndexMappingRow[],
-  catalogBits: ReadonlyMap<string, number>,
+  { tenant, mappings, bitRows }: TenantIndexSource,
   builtAt = Date.now(),
 ): TenantIndex {
-  const roleRows = new Map<string, { key: string; permissions: readonly string[] }>();
+  const roleRows = new Map<string, { key: string; permissions: string[] }>();
   for (const mapping of mappings) {
-    if (!roleRows.has(mapping.role.id)) roleRows.set(mapping.role.id, mapping.role);
+    if (!roleRows.has(mapping.role.id)) {
+      roleRows.set(mapping.role.id, {
+        key: mapping.role.key,
+        permissions: mapping.role.permissions.map((item) => item.permissionKey),
+      });
+    }
   }
   const permissionKeys = [...new Set([...roleRows.values()].flatMap((role) => role.permissions))].sort();
   const position = new Map(permissionKeys.map((key, index) => [key, index]));
@@ -84,7 +85,7 @@ export function buildTenantIndex(
       words[bit >>> 5]! |= 1 << (bit & 31);
     }
     roleIndex.set(id, at);
-    return { key: role.key, words };
+    return { id, key: role.key, words };
   });
   const grants = { GROUP: new Map<string, IndexedGrant[]>(), CLIENT: new Map<string, IndexedGrant[]>() };
   for (const mapping of mappings) {
@@ -104,6 +105,7 @@ export function buildTenantIndex(
   for (const bySubject of Object.values(grants)) {
     for (const list of bySubject.values()) if (list.length > 1) list.sort((a, b) => a.role - b.role);
   }
+  const catalog = new Map(bitRows.map((row) => [row.key, row.bit ?? -1]));
   return {
     tenantId: tenant.id,
     slug: tenant.slug,
@@ -112,7 +114,7 @@ export function buildTenantIndex(
     revision: tenant.revision,
     roles,
     permissionKeys,
-    catalogBits: Int16Array.from(permissionKeys, (key) => catalogBits.get(key) ?? -1),
+    catalogBits: Int16Array.from(permissionKeys, (key) => catalog.get(key) ?? -1),
     grants,
     builtAt,
   };
@@ -120,8 +122,11 @@ export function buildTenantIndex(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Loads a tenant's index by slug or id; undefined when no such tenant exists. */
-export async function loadTenantIndex(db: Db, tenantRef: string): Promise<TenantIndex | undefined> {
+/** Reads a tenant's index rows by slug or id; undefined when no such tenant exists. */
+export async function loadTenantIndexSource(
+  db: Db,
+  tenantRef: string,
+): Promise<TenantIndexSource | undefined> {
   const tenant = await db.tenant.findFirst({
     where: UUID.test(tenantRef) ? { OR: [{ id: tenantRef }, { slug: tenantRef }] } : { slug: tenantRef },
     select: { id: true, slug: true, name: true, status: true, revision: true },
@@ -131,6 +136,7 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
     db.mapping.findMany({
       where: { tenantId: tenant.id },
       select: {
+        id: true,
         subject: true,
         subjectType: true,
         expiresAt: true,
@@ -139,16 +145,11 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
     }),
     db.permission.findMany({ where: { bit: { not: null } }, select: { key: true, bit: true } }),
   ]);
-  return buildTenantIndex(
-    tenant,
-    mappings.map((mapping) => ({
-      ...mapping,
-      role: {
-        id: mapping.role.id,
-        key: mapping.role.key,
-        permissions: mapping.role.permissions.map((item) => item.permissionKey),
-      },
-    })),
-    new Map(bitRows.map((row) => [row.key, row.bit ?? -1])),
-  );
+  return { tenant, mappings, bitRows };
+}
+
+/** Loads a tenant's index by slug or id; undefined when no such tenant exists. */
+export async function loadTenantIndex(db: Db, tenantRef: string): Promise<TenantIndex | undefined> {
+  const source = await loadTenantIndexSource(db, tenantRef);
+  return source && buildTenantIndex(source);
 }

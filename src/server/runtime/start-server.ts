@@ -1,11 +1,14 @@
 /**
- * Starts the whole product in one process: database (embedded Postgres when DATABASE_URL is unset),
- * migrations, the development IdP (STS_DEMO=1 only) and the Next.js app behind one HTTP server with
- * graceful shutdown. `npm start`, `npm run demo` and the end-to-end tests all come through here.
+ * Starts the whole product: database (embedded Postgres when DATABASE_URL is unset), migrations, the
+ * development IdP (STS_DEMO=1 only) and one HTTP server with graceful shutdown. That server answers
+ * the hot machine endpoints (resolve, snapshot, token exchange, JWKS) itself and hands everything else
+ * to the Next.js console, which runs in a child process of its own (web-process.ts) so that the
+ * machine path carries none of Next.js's per-request machinery. In development (`npm run dev`) and
+ * with STS_SINGLE_PROCESS=1, Next.js runs in this process instead. `npm start`, `npm run demo` and
+ * the end-to-end tests all come through here.
  */
-import http from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
-import next from "next";
 import nextEnv from "@next/env";
 import { z } from "zod";
 import { ConfigError, parseConfig, type AppConfig } from "../config";
@@ -18,6 +21,7 @@ import { loadOrCreateDemoSecrets } from "./demo-secrets";
 import { machineRoute, serveMachineRequest } from "./machine-server";
 import { freeLocalPort } from "../db/free-port";
 import { prepareData } from "./prepare-data";
+import { startWebProcess } from "./web-front";
 
 export interface RunningServer {
   url: string;
@@ -33,6 +37,7 @@ const launcherSchema = z.object({
   STS_DEMO_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   STS_DEMO_IDP_ROLE_PATH: z.string().min(1).optional(),
   STS_DEMO_IDP_GROUPS_PATH: z.string().min(1).optional(),
+  STS_SINGLE_PROCESS: z.enum(["1", "0", "true", "false"]).default("0"),
 });
 
 export const DEMO_OIDC_CLIENT_ID = "sts-console";
@@ -111,9 +116,28 @@ export async function startServer(options: {
     if (migration.applied.length > 0) log(`applied migrations: ${migration.applied.join(", ")}`);
     await prepareData(databaseUrl, { demo, log, config });
 
-    const app = next({ dev: options.dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
-    await app.prepare();
-    const handle = app.getRequestHandler();
+    const singleProcess =
+      options.dev || launcher.data.STS_SINGLE_PROCESS === "1" || launcher.data.STS_SINGLE_PROCESS === "true";
+    let handOver: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+    if (singleProcess) {
+      const { default: next } = await import("next");
+      const app = next({ dev: options.dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
+      await app.prepare();
+      handOver = app.getRequestHandler();
+      cleanups.push(() => app.close());
+    } else {
+      const web = await startWebProcess({
+        // The console process listens elsewhere but must build the same public URLs.
+        env: { STS_PUBLIC_URL: config.STS_PUBLIC_URL },
+        log,
+        onUnexpectedExit: (code) => {
+          log(`the console process exited unexpectedly (code ${code}): shutting down`);
+          void runCleanups().finally(() => process.exit(1));
+        },
+      });
+      handOver = web.forward;
+      cleanups.push(web.stop);
+    }
     const server = http.createServer((req, res) => {
       // The client address as the app should believe it (STS_TRUST_PROXY decides whether to read
       // X-Forwarded-For); a value sent by the client itself under this header name is discarded.
@@ -123,8 +147,8 @@ export async function startServer(options: {
         config.STS_TRUST_PROXY,
       );
       const machineHandler = machineRoute(req.method ?? "GET", (req.url ?? "/").split("?")[0] ?? "/");
-      const served = machineHandler ? serveMachineRequest(req, res, machineHandler) : handle(req, res);
-      served.catch((error: unknown) => {
+      const served = machineHandler ? serveMachineRequest(req, res, machineHandler) : handOver(req, res);
+      Promise.resolve(served).catch((error: unknown) => {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "internal_error" }));
@@ -134,9 +158,6 @@ export async function startServer(options: {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.PORT, config.HOST === "localhost" ? "127.0.0.1" : config.HOST, () => resolve());
-    });
-    cleanups.push(async () => {
-      await app.close();
     });
     cleanups.push(closeMachineRuntime);
     cleanups.push(

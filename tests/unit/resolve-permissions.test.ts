@@ -47,8 +47,8 @@ function index(status: "ACTIVE" | "DISABLED" = "ACTIVE"): TenantIndex {
     status,
     revision: 7,
     roles: [
-      { key: "reader", words: words("A_LIST", "C_DETAIL") },
-      { key: "editor", words: words("B_EDIT", "X_39") },
+      { id: "role-reader", key: "reader", words: words("A_LIST", "C_DETAIL") },
+      { id: "role-editor", key: "editor", words: words("B_EDIT", "X_39") },
     ],
     permissionKeys,
     catalogBits: Int16Array.from(permissionKeys, (key) =>

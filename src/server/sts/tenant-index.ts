@@ -9,6 +9,7 @@ import type { Db } from "../db/client";
 export type SubjectType = "GROUP" | "CLIENT";
 
 export interface IndexedRole {
+  id: string;
   key: string;
   /** Bit set over `TenantIndex.permissionKeys`. */
   words: Uint32Array;
@@ -44,8 +45,24 @@ export const subjectKey = (subjectType: SubjectType, subject: string) => `${subj
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Loads a tenant's index by slug or id; undefined when no such tenant exists. */
-export async function loadTenantIndex(db: Db, tenantRef: string): Promise<TenantIndex | undefined> {
+/** The rows an index is built from: the tenant, its mappings with their roles, and the catalog bits. */
+export interface TenantIndexSource {
+  tenant: { id: string; slug: string; name: string; status: "ACTIVE" | "DISABLED"; revision: number };
+  mappings: {
+    id: string;
+    subject: string;
+    subjectType: SubjectType;
+    expiresAt: Date | null;
+    role: { id: string; key: string; permissions: { permissionKey: string }[] };
+  }[];
+  bitRows: { key: string; bit: number | null }[];
+}
+
+/** Reads a tenant's index rows by slug or id; undefined when no such tenant exists. */
+export async function loadTenantIndexSource(
+  db: Db,
+  tenantRef: string,
+): Promise<TenantIndexSource | undefined> {
   const tenant = await db.tenant.findFirst({
     where: UUID.test(tenantRef) ? { OR: [{ id: tenantRef }, { slug: tenantRef }] } : { slug: tenantRef },
     select: { id: true, slug: true, name: true, status: true, revision: true },
@@ -55,6 +72,7 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
     db.mapping.findMany({
       where: { tenantId: tenant.id },
       select: {
+        id: true,
         subject: true,
         subjectType: true,
         expiresAt: true,
@@ -63,6 +81,17 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
     }),
     db.permission.findMany({ where: { bit: { not: null } }, select: { key: true, bit: true } }),
   ]);
+  return { tenant, mappings, bitRows };
+}
+
+/** Loads a tenant's index by slug or id; undefined when no such tenant exists. */
+export async function loadTenantIndex(db: Db, tenantRef: string): Promise<TenantIndex | undefined> {
+  const source = await loadTenantIndexSource(db, tenantRef);
+  return source && buildTenantIndex(source);
+}
+
+/** Builds the index from its rows (also used, with rows changed in memory, for what-if answers). */
+export function buildTenantIndex({ tenant, mappings, bitRows }: TenantIndexSource): TenantIndex {
   const roleRows = new Map<string, { key: string; permissions: string[] }>();
   for (const mapping of mappings) {
     if (!roleRows.has(mapping.role.id)) {
@@ -84,7 +113,7 @@ export async function loadTenantIndex(db: Db, tenantRef: string): Promise<Tenant
       words[at >>> 5]! |= 1 << (at & 31);
     }
     roleIndex.set(id, roles.length);
-    roles.push({ key: role.key, words });
+    roles.push({ id, key: role.key, words });
   }
   const catalog = new Map(bitRows.map((row) => [row.key, row.bit ?? -1]));
   const catalogBits = Int16Array.from(permissionKeys, (key) => catalog.get(key) ?? -1);

@@ -106,6 +106,8 @@ export interface PermissionMatrix {
 }
 
 export interface ExplainedRole {
+  /** The mapping that gives the role (for a what-if removal). */
+  mappingId: string;
   id: string;
   key: string;
   name: string;

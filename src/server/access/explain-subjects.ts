@@ -74,7 +74,7 @@ export async function explainSubjects(
   for (const mapping of ofType) {
     if (!wanted.has(mapping.subject)) continue;
     const role = roles.get(mapping.role.id)!;
-    const entry = { ...role, expiresAt: mapping.expiresAt?.toISOString() ?? null };
+    const entry = { mappingId: mapping.id, ...role, expiresAt: mapping.expiresAt?.toISOString() ?? null };
     let lists = bySubject.get(mapping.subject);
     if (!lists) bySubject.set(mapping.subject, (lists = { live: [], expired: [] }));
     if (mapping.expiresAt !== null && mapping.expiresAt.getTime() <= now) lists.expired.push(entry);

@@ -25,7 +25,7 @@ function MapElsewhere({ subject, tenants }: { subject: string; tenants: { slug: 
   if (tenants.length === 0) return null;
   return (
     <form
-      className="row tight-row nowrap-row"
+      className="map-elsewhere"
       onSubmit={(event) => {
         event.preventDefault();
         router.push(mapLink(slug, subject));

@@ -12,7 +12,7 @@ import { plural } from "@/components/format";
 import { SearchBox } from "@/components/table-controls";
 import type { PermissionMatrix } from "@/server/access/access.types";
 
-const ROW_HEIGHT = 30;
+const ROW_HEIGHT = 40;
 const OVERSCAN = 8;
 
 type View = "roles" | "subjects";
@@ -101,7 +101,7 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
   const [category, setCategory] = useState("");
   const [onlyGranted, setOnlyGranted] = useState(false);
   const [active, setActive] = useState<{ row: number; column: number }>({ row: 0, column: 0 });
-  const [tip, setTip] = useState<{ text: string; x: number; y: number } | null>(null);
+  const [tip, setTip] = useState<{ text: string; x: number; y: number; above: boolean } | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   const scroller = useRef<HTMLDivElement>(null);
@@ -196,10 +196,13 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
       const permission = columns[column];
       if (!row || permission === undefined) return;
       const box = cell.getBoundingClientRect();
+      // Below the cell, or above it near the bottom of the window.
+      const below = box.bottom + 96 < window.innerHeight;
       setTip({
         text: explain(matrix, view, row, permission),
         x: box.left + box.width / 2,
-        y: box.bottom + 6,
+        y: below ? box.bottom + 6 : box.top - 6,
+        above: !below,
       });
     },
     [rows, columns, matrix, view],
@@ -229,7 +232,7 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
     const element = scroller.current;
     if (element) {
       const top = nextRow * ROW_HEIGHT;
-      const headerSpace = 190;
+      const headerSpace = 220;
       if (top < element.scrollTop) element.scrollTop = top;
       else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight - headerSpace)
         element.scrollTop = top + ROW_HEIGHT - element.clientHeight + headerSpace;
@@ -437,10 +440,10 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
                     className="matrix-category"
                     title={group.category}
                   >
-                    {group.count > 2 ? (
+                    {group.count > 1 ? (
                       <span>{group.category}</span>
                     ) : (
-                      <abbr title={group.category}>{group.category.slice(0, group.count === 1 ? 2 : 5)}</abbr>
+                      <abbr title={group.category}>{group.category.slice(0, 3)}</abbr>
                     )}
                   </th>
                 ))}
@@ -497,6 +500,7 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
               Math.min(tip.x - 160, (typeof window === "undefined" ? 1280 : window.innerWidth) - 328),
             ),
             top: tip.y,
+            transform: tip.above ? "translateY(-100%)" : undefined,
           }}
         >
           {tip.text}

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import Link from "next/link";
 import { api } from "@/components/api";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import {
@@ -209,6 +210,11 @@ export function PermissionCatalog({
                     <tr key={entry.key} className={entry.deprecatedAt ? "is-deprecated" : undefined}>
                       <td>
                         <code className="key">{entry.key}</code>
+                        <div className="tiny">
+                          <Link href={`/access?permission=${encodeURIComponent(entry.key)}`}>
+                            Who has it?
+                          </Link>
+                        </div>
                       </td>
                       <td className="small">{entry.description || <span className="muted">—</span>}</td>
                       <td className="num mono small">{entry.bit ?? <span className="muted">—</span>}</td>

@@ -4,7 +4,7 @@
  */
 import type { AuditRequestContext } from "../audit/record-audit-event";
 import { ForbiddenError, NotFoundError } from "../http/errors";
-import { grantsConsoleVisibility } from "./console-permissions";
+import { READ_PERMISSIONS, grantsConsoleVisibility } from "./console-permissions";
 import type { IamIdentity } from "./identity";
 import type { TenantPermissions } from "./tenant-permissions";
 
@@ -38,6 +38,11 @@ export function canSeeTenant(context: ConsoleContext, tenantId: string): boolean
   if (!permissions) return false;
   for (const permission of permissions) if (grantsConsoleVisibility(permission)) return true;
   return false;
+}
+
+/** Whether the user may read the tenant's roles, mappings, matrix and explorer (LIST or DETAIL there). */
+export function canReadTenant(context: ConsoleContext, tenantId: string): boolean {
+  return READ_PERMISSIONS.some((permission) => holdsTenantPermission(context, tenantId, permission));
 }
 
 export function holdsTenantPermission(

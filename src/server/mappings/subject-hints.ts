@@ -46,6 +46,21 @@ export function describeDifference(typed: string, known: string): string {
   return reasons.length > 0 ? reasons.join(" and ") : "spelling";
 }
 
+/** Known names that `typed` matches only after folding case, a leading "/" and white space. */
+export function nearMissesAmong(
+  typed: string,
+  known: Iterable<string>,
+  source: "observed" | "mapped",
+): SubjectCheck["nearMisses"] {
+  const folded = foldSubject(typed);
+  const misses: SubjectCheck["nearMisses"] = [];
+  for (const subject of known) {
+    if (subject !== typed && foldSubject(subject) === folded)
+      misses.push({ subject, source, difference: describeDifference(typed, subject) });
+  }
+  return misses;
+}
+
 export async function getSubjectHints(
   db: Db,
   context: ConsoleContext,
@@ -93,14 +108,8 @@ export async function getSubjectHints(
       difference: describeDifference(q, row.subject),
     });
   }
-  for (const subject of mappedSet) {
-    if (
-      subject !== q &&
-      foldSubject(subject) === folded &&
-      !nearMisses.some((miss) => miss.subject === subject)
-    ) {
-      nearMisses.push({ subject, source: "mapped", difference: describeDifference(q, subject) });
-    }
+  for (const miss of nearMissesAmong(q, mappedSet, "mapped")) {
+    if (!nearMisses.some((known) => known.subject === miss.subject)) nearMisses.push(miss);
   }
   const warnings: string[] = [];
   if (!exact) {

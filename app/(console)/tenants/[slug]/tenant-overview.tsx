@@ -179,6 +179,11 @@ export function TenantOverview({ initial }: { initial: TenantDetail }) {
             Mappings give IAM roles (groups) and technical clients roles here. Besides its own roles, the
             organisation can use every global role template.
           </p>
+          <p className="small">
+            <Link href={`/tenants/${slug}/matrix`}>Permission matrix</Link> ·{" "}
+            <Link href={`/tenants/${slug}/explorer`}>Why does someone have access?</Link> ·{" "}
+            <Link href={`/tenants/${slug}/unmapped`}>Unmapped groups</Link>
+          </p>
           {tenant.mappingCount === 0 && (
             <div className="alert">
               <strong>Next step:</strong> nothing is mapped yet, so the STS refuses every token request for

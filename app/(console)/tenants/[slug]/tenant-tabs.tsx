@@ -11,6 +11,9 @@ export function TenantTabs({ slug }: { slug: string }) {
     { href: base, label: "Overview" },
     { href: `${base}/mappings`, label: "Mappings" },
     { href: `${base}/roles`, label: "Roles" },
+    { href: `${base}/matrix`, label: "Matrix" },
+    { href: `${base}/explorer`, label: "Explorer" },
+    { href: `${base}/unmapped`, label: "Unmapped groups" },
   ];
   return (
     <nav className="tabs" aria-label="Organisation sections">

@@ -46,10 +46,13 @@ export function MappingsManager({
   tenant,
   initialMe,
   openNewAccess,
+  initialSubject = "",
 }: {
   tenant: TenantSummary;
   initialMe: MeResponse;
   openNewAccess: boolean;
+  /** Prefills the IAM role name of the "New access" form (from a "map this group" link). */
+  initialSubject?: string;
 }) {
   const slug = tenant.slug;
   const { can } = tenant;
@@ -332,7 +335,7 @@ export function MappingsManager({
           onClose={() => {
             setCreating(false);
             // Opened from the overview's "Add access" link: do not reopen on reload.
-            if (window.location.search.includes("new=1"))
+            if (window.location.search.includes("new=1") || window.location.search.includes("subject="))
               window.history.replaceState(null, "", window.location.pathname);
           }}
           slug={slug}
@@ -340,6 +343,7 @@ export function MappingsManager({
           roles={rolesQuery.data ?? []}
           rolesLoading={rolesQuery.isPending}
           heldPermissions={heldPermissions}
+          initialSubject={initialSubject}
         />
       )}
       {can.edit && <EditMappingDialog mapping={editing} slug={slug} onClose={() => setEditing(null)} />}

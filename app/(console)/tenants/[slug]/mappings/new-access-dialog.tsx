@@ -50,6 +50,7 @@ export function NewAccessDialog({
   roles,
   rolesLoading,
   heldPermissions,
+  initialSubject = "",
 }: {
   open: boolean;
   onClose: () => void;
@@ -59,11 +60,12 @@ export function NewAccessDialog({
   rolesLoading: boolean;
   /** Permissions the user holds here; null for the bootstrap administrator (all). */
   heldPermissions: ReadonlySet<string> | null;
+  initialSubject?: string;
 }) {
   const queryClient = useQueryClient();
   const formId = useId();
   const [subjectType, setSubjectType] = useState<SubjectType>("GROUP");
-  const [subject, setSubject] = useState("");
+  const [subject, setSubject] = useState(initialSubject);
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [expiry, setExpiry] = useState("");
   const [note, setNote] = useState("");

@@ -19,7 +19,10 @@ export default async function TenantMappingsPage({
   const { slug } = await params;
   const { tenant } = await loadTenantForPage(context, slug);
   if (!tenant) return null;
-  const openNewAccess = (await searchParams).new === "1";
+  const query = await searchParams;
+  const openNewAccess = query.new === "1";
+  // "Map this group" links (unmapped groups, explorer) prefill the IAM role name.
+  const prefill = typeof query.subject === "string" ? query.subject.slice(0, 255) : "";
   return (
     <>
       <div className="page-header">
@@ -34,7 +37,12 @@ export default async function TenantMappingsPage({
             : " You have read-only access here."}
         </p>
       </div>
-      <MappingsManager tenant={tenant} initialMe={meFromContext(context)} openNewAccess={openNewAccess} />
+      <MappingsManager
+        tenant={tenant}
+        initialMe={meFromContext(context)}
+        openNewAccess={openNewAccess}
+        initialSubject={prefill}
+      />
     </>
   );
 }

@@ -1,0 +1,14 @@
+import { listUnmappedInTenant } from "@/server/access/list-unmapped-subjects";
+import { getDb } from "@/server/db/client";
+import { json, routeParam, withConsoleAuth } from "@/server/http/route-handler";
+
+export const GET = withConsoleAuth(async (request, context, route) =>
+  json(
+    await listUnmappedInTenant(
+      getDb(),
+      context,
+      await routeParam(route, "slug"),
+      Object.fromEntries(new URL(request.url).searchParams),
+    ),
+  ),
+);

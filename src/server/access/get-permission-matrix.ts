@@ -1,0 +1,106 @@
+/**
+ * A tenant's permission matrix: every usable role × the catalog, and every mapped subject × the
+ * catalog. Subject rows are the resolver's own answer for that subject (explainAccess), so the matrix
+ * never disagrees with the resolve API or the SQL view.
+ */
+import type { ConsoleContext } from "../auth/authorize";
+import type { Db } from "../db/client";
+import { NotFoundError } from "../http/errors";
+import { explainAccess } from "../sts/resolve-permissions";
+import { buildTenantIndex, loadTenantIndexSource } from "../sts/tenant-index";
+import { getTenant } from "../tenants/get-tenant";
+import type { MatrixRole, MatrixSubject, PermissionMatrix } from "./access.types";
+
+export async function getPermissionMatrix(
+  db: Db,
+  context: ConsoleContext,
+  slug: string,
+  now = Date.now(),
+): Promise<PermissionMatrix> {
+  const tenant = await getTenant(db, context, slug);
+  const [catalog, roleRows, source] = await Promise.all([
+    db.permission.findMany({
+      orderBy: [{ category: "asc" }, { key: "asc" }],
+      select: { key: true, category: true, description: true, deprecatedAt: true },
+    }),
+    db.role.findMany({
+      where: { OR: [{ tenantId: tenant.id }, { tenantId: null }] },
+      select: {
+        id: true,
+        key: true,
+        name: true,
+        tenantId: true,
+        permissions: { select: { permissionKey: true } },
+      },
+      orderBy: [{ tenantId: { sort: "asc", nulls: "last" } }, { name: "asc" }, { key: "asc" }],
+    }),
+    loadTenantIndexSource(db, tenant.id),
+  ]);
+  // Deleted between the two reads.
+  if (!source) throw new NotFoundError(`No organisation "${slug}".`);
+  const index = buildTenantIndex(source);
+
+  const permissionAt = new Map(catalog.map((permission, at) => [permission.key, at]));
+  const roleAt = new Map(roleRows.map((role, at) => [role.id, at]));
+  const roles: MatrixRole[] = roleRows.map((role) => ({
+    id: role.id,
+    key: role.key,
+    name: role.name,
+    scope: role.tenantId ? "tenant" : "global",
+    grants: role.permissions.map((item) => permissionAt.get(item.permissionKey)!).sort((a, b) => a - b),
+    mappingCount: 0,
+  }));
+
+  const bySubject = new Map<string, MatrixSubject>();
+  for (const mapping of source.mappings) {
+    const key = `${mapping.subjectType}\u0000${mapping.subject}`;
+    let row = bySubject.get(key);
+    if (!row) {
+      row = {
+        subjectType: mapping.subjectType,
+        subject: mapping.subject,
+        roles: [],
+        expiredRoles: [],
+        grants: [],
+      };
+      bySubject.set(key, row);
+    }
+    const at = roleAt.get(mapping.role.id)!;
+    if (mapping.expiresAt !== null && mapping.expiresAt.getTime() <= now) row.expiredRoles.push(at);
+    else {
+      row.roles.push(at);
+      roles[at]!.mappingCount += 1;
+    }
+  }
+  const subjects = [...bySubject.values()].sort(
+    (a, b) =>
+      a.subjectType.localeCompare(b.subjectType) ||
+      a.subject.localeCompare(b.subject, undefined, { sensitivity: "base" }) ||
+      (a.subject < b.subject ? -1 : 1),
+  );
+  for (const row of subjects) {
+    row.roles.sort((a, b) => a - b);
+    row.expiredRoles.sort((a, b) => a - b);
+    row.grants = explainAccess(index, row.subjectType, [row.subject], now)
+      .permissions.map((key) => permissionAt.get(key)!)
+      .sort((a, b) => a - b);
+  }
+
+  return {
+    tenant: {
+      id: index.tenantId,
+      slug: index.slug,
+      name: index.name,
+      status: index.status,
+      revision: index.revision,
+    },
+    permissions: catalog.map((permission) => ({
+      key: permission.key,
+      category: permission.category,
+      description: permission.description,
+      deprecated: permission.deprecatedAt !== null,
+    })),
+    roles,
+    subjects,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Observed groups (seen at sign-in or token exchange) that no live mapping grants anything to: in one
+ * tenant, or — for the bootstrap administrator — in any tenant. The usual answer to "someone can't
+ * log in": the name their IdP sends is not the one that was mapped.
+ */
+import { Prisma } from "../../generated/prisma/client";
+import { requireBootstrapAdmin, type ConsoleContext } from "../auth/authorize";
+import type { Db } from "../db/client";
+import { nearMissesAmong } from "../mappings/subject-hints";
+import { parseInput } from "../shared/parse-input";
+import { getTenant } from "../tenants/get-tenant";
+import { unmappedQuerySchema, type UnmappedPage } from "./access.types";
+
+interface ObservedRow {
+  subjectType: "GROUP" | "CLIENT";
+  subject: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  count: bigint;
+}
+
+async function unmappedPage(db: Db, tenantId: string | null, query: unknown): Promise<UnmappedPage> {
+  const { q, subjectType, page, pageSize } = parseInput(unmappedQuerySchema, query, "query");
+  const search = q.trim();
+  const inTenant = tenantId ? Prisma.sql`AND m."tenantId" = ${tenantId}::uuid` : Prisma.empty;
+  const where = Prisma.sql`
+    WHERE o."subjectType" = ${subjectType}::"SubjectType"
+      ${search ? Prisma.sql`AND strpos(lower(o."subject"), lower(${search})) > 0` : Prisma.empty}
+      AND NOT EXISTS (
+        SELECT 1 FROM "Mapping" m
+        WHERE m."subjectType" = o."subjectType" AND m."subject" = o."subject"
+          AND (m."expiresAt" IS NULL OR m."expiresAt" > now()) ${inTenant}
+      )`;
+  const [rows, totals, mapped] = await Promise.all([
+    db.$queryRaw<ObservedRow[]>`
+      SELECT o."subjectType"::text AS "subjectType", o."subject", o."firstSeenAt", o."lastSeenAt", o."count"
+      FROM "ObservedGroup" o ${where}
+      ORDER BY o."lastSeenAt" DESC, o."subject"
+      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM "ObservedGroup" o ${where}`,
+    db.mapping.findMany({
+      where: {
+        subjectType,
+        ...(tenantId ? { tenantId } : {}),
+        OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }],
+      },
+      select: { subject: true },
+      distinct: ["subject"],
+    }),
+  ]);
+  const mappedNames = mapped.map((mapping) => mapping.subject);
+  return {
+    rows: rows.map((row) => ({
+      subjectType: row.subjectType,
+      subject: row.subject,
+      firstSeenAt: row.firstSeenAt.toISOString(),
+      lastSeenAt: row.lastSeenAt.toISOString(),
+      count: Number(row.count),
+      nearMisses: nearMissesAmong(row.subject, mappedNames, "mapped").map(({ subject, difference }) => ({
+        subject,
+        difference,
+      })),
+    })),
+    total: Number(totals[0]?.total ?? 0),
+    page,
+    pageSize,
+  };
+}
+
+/** Observed subjects with no live mapping in this tenant (`?q=&subjectType=&page=&pageSize=`). */
+export async function listUnmappedInTenant(
+  db: Db,
+  context: ConsoleContext,
+  slug: string,
+  query: unknown,
+): Promise<UnmappedPage> {
+  const tenant = await getTenant(db, context, slug);
+  return unmappedPage(db, tenant.id, query);
+}
+
+/** Observed subjects with no live mapping in any tenant: the bootstrap administrator's view. */
+export async function listUnmappedEverywhere(
+  db: Db,
+  context: ConsoleContext,
+  query: unknown,
+): Promise<UnmappedPage> {
+  requireBootstrapAdmin(context, "list unmapped groups across all organisations");
+  return unmappedPage(db, null, query);
+}

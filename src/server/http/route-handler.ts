@@ -38,3 +38,19 @@ export function withConsoleAuth(
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }
+
+/** A file download streamed as it is produced (exports); never cached. */
+export function streamedDownload(file: {
+  filename: string;
+  contentType: string;
+  body: ReadableStream<Uint8Array>;
+}): Response {
+  return new Response(file.body, {
+    headers: {
+      "content-type": file.contentType,
+      "content-disposition": `attachment; filename="${file.filename.replace(/[^\w.-]/g, "_")}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

@@ -132,7 +132,7 @@ export async function recordAuditEvents(
     prevHash = hash;
     return row;
   });
-  // One row per statement keeps id order equal to chain order (a multi-row insert does too in
-  // practice, but nothing documents it).
-  for (const row of rows) await tx.auditEvent.create({ data: row, select: { id: true } });
+  // One multi-row INSERT: PostgreSQL evaluates the id default row by row in VALUES order, so ids
+  // follow chain order (verify-audit-chain.ts walks by id and would report any disorder).
+  await tx.auditEvent.createMany({ data: rows });
 }

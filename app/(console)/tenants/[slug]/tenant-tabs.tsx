@@ -11,6 +11,7 @@ export function TenantTabs({ slug }: { slug: string }) {
     { href: base, label: "Overview" },
     { href: `${base}/mappings`, label: "Mappings" },
     { href: `${base}/roles`, label: "Roles" },
+    { href: `${base}/audit`, label: "Audit" },
   ];
   return (
     <nav className="tabs" aria-label="Organisation sections">

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireConsolePage } from "@/server/auth/require-permission";
+import { ActivityPanel } from "@/components/activity/activity-panel";
+import { getActivitySummary } from "@/server/activity/get-activity-summary";
+import { resolveReadScope } from "@/server/audit/list-audit-events";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
+import { getDb } from "@/server/db/client";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -27,9 +31,18 @@ function ClaimList({ label, values }: { label: string; values: string[] }) {
   );
 }
 
-export default async function DashboardPage() {
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const context = await requireConsolePage();
-  const { checklist, recent } = await getDashboard(context);
+  const range = (await searchParams).activity === "14d" ? "14d" : "24h";
+  const db = getDb();
+  const [{ checklist, recent }, activity] = await Promise.all([
+    getDashboard(context),
+    resolveReadScope(db, context, undefined).then((scope) => getActivitySummary(db, scope, range)),
+  ]);
   const remaining = checklist.filter((item) => item.state !== "done").length;
 
   return (
@@ -86,6 +99,9 @@ export default async function DashboardPage() {
           <ClaimList label="Roles received" values={context.identity.roles} />
           <ClaimList label="Groups received" values={context.identity.groups} />
         </section>
+      </div>
+      <div style={{ marginTop: 16 }}>
+        <ActivityPanel summary={activity} basePath="/" auditPath="/audit" />
       </div>
       <section className="card" style={{ marginTop: 16 }} aria-labelledby="recent-title">
         <h2 id="recent-title">Recent changes</h2>

@@ -63,15 +63,8 @@ export function toAuditJson(value: unknown): unknown {
   ) as unknown;
 }
 
-export async function recordAuditEvent(
-  tx: AuditTransaction,
-  input: AuditEventInput,
-): Promise<{ id: bigint; hash: string }> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const at = new Date();
-  const fields: HashedFields = {
+function hashedFieldsOf(input: AuditEventInput, at: Date): HashedFields {
+  return {
     at: at.toISOString(),
     actorSub: input.actor.sub,
     actorName: input.actor.name,
@@ -86,18 +79,60 @@ export async function recordAuditEvent(
     ip: input.request?.ip ?? "",
     userAgent: (input.request?.userAgent ?? "").slice(0, 500),
   };
+}
+
+function rowOf(fields: HashedFields, at: Date, prevHash: string, hash: string) {
+  return {
+    ...fields,
+    at,
+    actorType: fields.actorType as AuditActor["type"],
+    before: fields.before === null ? undefined : (fields.before as Prisma.InputJsonValue),
+    after: fields.after === null ? undefined : (fields.after as Prisma.InputJsonValue),
+    prevHash,
+    hash,
+  };
+}
+
+async function lockChainHead(tx: AuditTransaction): Promise<string> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+  return last?.hash ?? GENESIS_HASH;
+}
+
+export async function recordAuditEvent(
+  tx: AuditTransaction,
+  input: AuditEventInput,
+): Promise<{ id: bigint; hash: string }> {
+  const prevHash = await lockChainHead(tx);
+  const at = new Date();
+  const fields = hashedFieldsOf(input, at);
   const hash = hashAuditEvent(fields, prevHash);
   const created = await tx.auditEvent.create({
-    data: {
-      ...fields,
-      at,
-      actorType: input.actor.type,
-      before: fields.before === null ? undefined : (fields.before as Prisma.InputJsonValue),
-      after: fields.after === null ? undefined : (fields.after as Prisma.InputJsonValue),
-      prevHash,
-      hash,
-    },
+    data: rowOf(fields, at, prevHash, hash),
     select: { id: true },
   });
   return { id: created.id, hash };
+}
+
+/**
+ * Several events under one chain lock and one insert, in the given order (the security-event queue
+ * writes its batches this way). Ids are assigned in array order, so the chain follows the ids.
+ */
+export async function recordAuditEvents(
+  tx: AuditTransaction,
+  inputs: readonly AuditEventInput[],
+): Promise<void> {
+  if (inputs.length === 0) return;
+  let prevHash = await lockChainHead(tx);
+  const at = new Date();
+  const rows = inputs.map((input) => {
+    const fields = hashedFieldsOf(input, at);
+    const hash = hashAuditEvent(fields, prevHash);
+    const row = rowOf(fields, at, prevHash, hash);
+    prevHash = hash;
+    return row;
+  });
+  // One multi-row INSERT: PostgreSQL evaluates the id default row by row in VALUES order, so ids
+  // follow chain order (verify-audit-chain.ts walks by id and would report any disorder).
+  await tx.auditEvent.createMany({ data: rows });
 }

@@ -7,6 +7,8 @@ import type { JWT } from "next-auth/jwt";
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { getSecurityAuditQueue } from "../audit/security-audit-queue";
+import { readRequestContext } from "../http/request-context";
 import { recordObservedSubjects } from "../observed/record-observed-subjects";
 import { mergeClaimSources, type Claims } from "./claim-path";
 import { identityFromClaims, mappingSubjects, type IamIdentity } from "./identity";
@@ -59,6 +61,29 @@ async function recordSignIn(identity: IamIdentity): Promise<void> {
       after: { roles: identity.roles, groups: identity.groups },
     }),
   );
+}
+
+/** next-auth's codes for a sign-in that reached us and failed (bad state, IdP error, refused token…). */
+const FAILED_SIGN_IN_CODES = new Set([
+  "OAUTH_CALLBACK_ERROR",
+  "OAUTH_CALLBACK_HANDLER_ERROR",
+  "OAUTH_PARSE_PROFILE_ERROR",
+  "SIGNIN_OAUTH_ERROR",
+]);
+
+/** Who failed is unknown (no verified identity): the reason and the client address are recorded. */
+async function recordFailedSignIn(code: string, reason: string): Promise<void> {
+  try {
+    getSecurityAuditQueue().record({
+      actor: { sub: "anonymous", name: "", type: "USER" },
+      action: "auth.sign_in_failed",
+      targetType: "session",
+      after: { code, reason: reason.slice(0, 300) },
+      request: await readRequestContext(),
+    });
+  } catch (error) {
+    logger.warn("recording a failed sign-in failed", { error: String(error) });
+  }
 }
 
 let cachedOptions: NextAuthOptions | undefined;
@@ -130,10 +155,12 @@ export function getAuthOptions(): NextAuthOptions {
     },
     logger: {
       // A cookie that no longer decrypts (tampered, or from a rotated secret) is a signed-out visitor.
-      error: (code, metadata) =>
+      error: (code, metadata) => {
         (code === "JWT_SESSION_ERROR" ? logger.warn : logger.error)(`next-auth: ${code}`, {
           detail: describe(metadata),
-        }),
+        });
+        if (FAILED_SIGN_IN_CODES.has(code)) void recordFailedSignIn(code, describe(metadata));
+      },
       warn: (code) => logger.warn(`next-auth: ${code}`),
       debug: () => undefined,
     },

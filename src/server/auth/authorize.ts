@@ -90,3 +90,24 @@ export function requireMayGrant(
 export function actorOf(context: ConsoleContext) {
   return { sub: context.identity.sub, name: context.identity.name, type: context.actorType ?? "USER" };
 }
+
+/**
+ * Whose audit entries and activity the user may read across the console: everything for the bootstrap
+ * admin (including entries without a tenant: sign-ins, keys, catalog), otherwise the tenants where
+ * they hold STS_IAM_ROLE_LIST or _DETAIL.
+ */
+export type AuditReadScope = { all: true } | { all: false; tenantIds: string[] };
+
+export function auditReadScope(context: ConsoleContext): AuditReadScope {
+  if (context.isBootstrapAdmin) return { all: true };
+  const tenantIds: string[] = [];
+  for (const [tenantId, permissions] of context.tenantPermissions) {
+    if (READ_PERMISSIONS.some((permission) => permissions.has(permission))) tenantIds.push(tenantId);
+  }
+  return { all: false, tenantIds: tenantIds.sort() };
+}
+
+/** Verifying the whole chain reads every entry, including those of other tenants: the bootstrap admin's. */
+export function requireMayVerifyAuditChain(context: ConsoleContext): void {
+  requireBootstrapAdmin(context, "verify the integrity of the whole audit log");
+}

@@ -3,33 +3,21 @@
  * their permissions per tenant (from the database, on every request).
  */
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { getServerSession } from "next-auth";
-import { headers } from "next/headers";
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
-import type { AuditRequestContext } from "../audit/record-audit-event";
-import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, isUsableRequestId } from "../http/client-address";
+import { readRequestContext } from "../http/request-context";
 import { getAuthOptions } from "./auth-options";
 import { buildConsoleContext } from "./build-console-context";
 
 export { canUseConsole, type ConsoleContext } from "./authorize";
+export { readRequestContext };
 import type { ConsoleContext } from "./authorize";
 
 export type SessionState =
   | { state: "signed-out" }
   | { state: "ended"; reason: "idle" | "expired" }
   | { state: "signed-in"; context: ConsoleContext };
-
-export async function readRequestContext(): Promise<AuditRequestContext> {
-  const incoming = await headers();
-  const requestId = incoming.get(REQUEST_ID_HEADER) ?? undefined;
-  return {
-    requestId: isUsableRequestId(requestId) ? requestId : randomUUID(),
-    ip: incoming.get(CLIENT_IP_HEADER) ?? "",
-    userAgent: (incoming.get("user-agent") ?? "").slice(0, 500),
-  };
-}
 
 export async function getSessionState(): Promise<SessionState> {
   const session = await getServerSession(getAuthOptions());

@@ -6,8 +6,11 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { ForbiddenError, UnauthenticatedError } from "../http/errors";
-import { canUseConsole, type ConsoleContext } from "./authorize";
-import { getSessionState } from "./console-context";
+import { getServerSession } from "next-auth";
+import { getSecurityAuditQueue } from "../audit/security-audit-queue";
+import { actorOf, canUseConsole, type ConsoleContext } from "./authorize";
+import { getAuthOptions } from "./auth-options";
+import { getSessionState, readRequestContext } from "./console-context";
 
 function signInPath(returnTo: string, reason?: string): string {
   const query = new URLSearchParams({ callbackUrl: returnTo });
@@ -43,4 +46,31 @@ export async function requireConsoleUser(): Promise<ConsoleContext> {
     );
   }
   return session.context;
+}
+
+/**
+ * A refused console request (403) is a security event: queued for the audit chain off the request
+ * path (security-audit-queue.ts), with who asked, for what, and which permission was missing.
+ */
+export async function recordConsoleDenial(
+  request: Request | { method: string; path: string },
+  context: ConsoleContext | undefined,
+  error: ForbiddenError,
+): Promise<void> {
+  try {
+    const identity = context?.identity ?? (await getServerSession(getAuthOptions()))?.identity;
+    const path = "url" in request ? new URL(request.url).pathname : request.path;
+    getSecurityAuditQueue().record({
+      actor: context
+        ? actorOf(context)
+        : { sub: identity?.sub ?? "anonymous", name: identity?.name ?? "", type: "USER" },
+      action: "authz.denied",
+      targetType: "request",
+      targetId: `${request.method} ${path}`.slice(0, 255),
+      after: { missingPermission: error.missingPermission ?? null, message: error.message.slice(0, 300) },
+      request: context?.request ?? (await readRequestContext()),
+    });
+  } catch {
+    // Auditing a refusal must never turn the 403 into a 500.
+  }
 }

@@ -6,6 +6,7 @@
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
 import { ActivityBatcher } from "../activity/activity-batcher";
+import { flushSecurityAudit, getSecurityAuditQueue } from "../audit/security-audit-queue";
 import { CLIENTS_CHANNEL } from "../clients/manage-clients";
 import { RateLimiter } from "../http/rate-limiter";
 import { KeyStore } from "../keys/key-store";
@@ -83,6 +84,7 @@ async function createRuntime(): Promise<MachineRuntime> {
       keys,
       clients,
       activity,
+      securityAudit: getSecurityAuditQueue(),
       limiter: new RateLimiter(config.STS_TOKEN_RATE_LIMIT),
       verifyAccessToken,
       verifyIdToken: idTokenVerifier ? (token: string) => idTokenVerifier.verify(token) : undefined,
@@ -94,6 +96,7 @@ async function createRuntime(): Promise<MachineRuntime> {
     },
     async close() {
       await activity.flush();
+      await flushSecurityAudit();
       await indexes.close();
     },
   };

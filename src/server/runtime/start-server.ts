@@ -17,6 +17,7 @@ import { migrateDatabase } from "../db/migrate";
 import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
 import { CLIENT_IP_HEADER, clientAddress } from "../http/client-address";
 import { closeMachineRuntime } from "../machine-api/machine-runtime";
+import { flushSecurityAudit } from "../audit/security-audit-queue";
 import { loadOrCreateDemoSecrets } from "./demo-secrets";
 import { machineRoute, serveMachineRequest } from "./machine-server";
 import { freeLocalPort } from "../db/free-port";
@@ -160,6 +161,7 @@ export async function startServer(options: {
       server.listen(config.PORT, config.HOST === "localhost" ? "127.0.0.1" : config.HOST, () => resolve());
     });
     cleanups.push(closeMachineRuntime);
+    cleanups.push(flushSecurityAudit);
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {

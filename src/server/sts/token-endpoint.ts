@@ -13,6 +13,7 @@ import { secretMatches } from "../clients/client-secret";
 import { hashToken } from "./iam-token-verifier";
 import type { IamVerificationFailure, IamVerificationSuccess } from "./iam-token-verifier";
 import type { ActivityBatcher } from "../activity/activity-batcher";
+import type { SecurityAuditQueue } from "../audit/security-audit-queue";
 import type { ClientCredentialCache } from "../machine-api/machine-auth";
 import type { KeyStore } from "../keys/key-store";
 import type { RateLimiter } from "../http/rate-limiter";
@@ -64,6 +65,8 @@ export interface TokenEndpointDeps {
   keys: KeyStore;
   clients: ClientCredentialCache;
   activity: ActivityBatcher;
+  /** Denials go to the audit chain in batches, off the request path (see security-audit-queue.ts). */
+  securityAudit: Pick<SecurityAuditQueue, "record">;
   limiter: RateLimiter;
   verifyAccessToken?: (token: string) => Promise<IamVerificationSuccess | IamVerificationFailure>;
   verifyIdToken?: (token: string) => Promise<IamVerificationSuccess | IamVerificationFailure>;
@@ -231,7 +234,18 @@ async function issue(
   };
 }
 
-async function exchange(deps: TokenEndpointDeps, form: URLSearchParams, observed: string[]): Promise<Issued> {
+/** Who the request claims to be, as far as it got: for the activity and the audit of a denial. */
+interface Attempt {
+  subject?: string;
+  clientId?: string;
+}
+
+async function exchange(
+  deps: TokenEndpointDeps,
+  form: URLSearchParams,
+  observed: string[],
+  attempt: Attempt,
+): Promise<Issued> {
   const subjectToken = form.get("subject_token");
   const subjectTokenType = form.get("subject_token_type");
   if (!subjectToken) throw new OAuthError("invalid_request", "subject_token is required.");
@@ -260,6 +274,7 @@ async function exchange(deps: TokenEndpointDeps, form: URLSearchParams, observed
   const claims = verified.claims;
   const sub = typeof claims.sub === "string" ? claims.sub : "";
   if (!sub) throw new OAuthError("invalid_request", "The subject token has no sub claim.");
+  attempt.subject = sub.slice(0, 255);
   const { config } = deps;
   const subjects = [
     ...new Set([
@@ -276,6 +291,7 @@ async function clientCredentials(
   deps: TokenEndpointDeps,
   request: MachineRequest,
   form: URLSearchParams,
+  attempt: Attempt,
 ): Promise<Issued> {
   const fromHeader = basicCredentials(request.header("authorization"));
   const bodyId = form.get("client_id");
@@ -289,6 +305,7 @@ async function clientCredentials(
   const credentials =
     fromHeader ?? (bodyId && bodySecret ? { clientId: bodyId, secret: bodySecret } : undefined);
   if (!credentials) throw new OAuthError("invalid_client", "Client authentication is required.", 401);
+  attempt.clientId = credentials.clientId.slice(0, 100);
   const client = await deps.clients.find(credentials.clientId);
   const matches = secretMatches(credentials.secret, client?.secretHash ?? "0".repeat(64));
   if (!client || !client.active || !matches)
@@ -315,6 +332,7 @@ export async function handleTokenRequest(
   clientAddress: string,
 ): Promise<MachineResponse> {
   const observed: string[] = [];
+  const attempt: Attempt = {};
   let grantType = "";
   try {
     if (request.method !== "POST") throw new OAuthError("invalid_request", "Use POST.", 405);
@@ -328,8 +346,9 @@ export async function handleTokenRequest(
     const form = await readForm(request);
     grantType = form.get("grant_type") ?? "";
     let issued: Issued;
-    if (grantType === TOKEN_EXCHANGE_GRANT) issued = await exchange(deps, form, observed);
-    else if (grantType === "client_credentials") issued = await clientCredentials(deps, request, form);
+    if (grantType === TOKEN_EXCHANGE_GRANT) issued = await exchange(deps, form, observed, attempt);
+    else if (grantType === "client_credentials")
+      issued = await clientCredentials(deps, request, form, attempt);
     else if (!grantType) throw new OAuthError("invalid_request", "grant_type is required.");
     else
       throw new OAuthError(
@@ -358,9 +377,26 @@ export async function handleTokenRequest(
     }
     deps.activity.record({
       kind: "token_exchange",
+      subject: attempt.subject,
+      clientId: attempt.clientId,
       result: oauth.status >= 500 ? "error" : "denied",
       errorCode: oauth.code,
     });
+    if (oauth.status < 500) {
+      // Never the token itself: who (when known), from where, and why it was refused.
+      deps.securityAudit.record({
+        actor: attempt.subject
+          ? { sub: attempt.subject, name: "", type: "USER" }
+          : attempt.clientId
+            ? { sub: attempt.clientId, name: "", type: "CLIENT" }
+            : { sub: "anonymous", name: "", type: "USER" },
+        action: "sts.token_denied",
+        targetType: "token",
+        targetId: grantType.slice(0, 100),
+        after: { error: oauth.code, status: oauth.status },
+        request: { requestId: "", ip: clientAddress, userAgent: request.header("user-agent") ?? "" },
+      });
+    }
     if (observed.length > 0) deps.activity.observe("GROUP", observed);
     return errorResponse(oauth);
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import type { ConsoleContext } from "@/server/auth/authorize";
+import { recordConsoleDenial } from "@/server/auth/require-permission";
 import { getDb } from "@/server/db/client";
 import { ForbiddenError, NotFoundError } from "@/server/http/errors";
 import { getTenant } from "@/server/tenants/get-tenant";
@@ -17,7 +18,10 @@ export async function loadTenantForPage(
   try {
     return { tenant: await getTenant(getDb(), context, slug), forbidden: null };
   } catch (error) {
-    if (error instanceof ForbiddenError) return { tenant: null, forbidden: error.message };
+    if (error instanceof ForbiddenError) {
+      await recordConsoleDenial({ method: "GET", path: `/tenants/${slug}` }, context, error);
+      return { tenant: null, forbidden: error.message };
+    }
     if (error instanceof NotFoundError) notFound();
     throw error;
   }

@@ -14,6 +14,7 @@ export function TenantTabs({ slug }: { slug: string }) {
     { href: `${base}/matrix`, label: "Matrix" },
     { href: `${base}/explorer`, label: "Explorer" },
     { href: `${base}/unmapped`, label: "Unmapped groups" },
+    { href: `${base}/audit`, label: "Audit" },
   ];
   return (
     <nav className="tabs" aria-label="Organisation sections">

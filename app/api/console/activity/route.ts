@@ -1,0 +1,7 @@
+import { listActivityEvents } from "@/server/activity/list-activity-events";
+import { getDb } from "@/server/db/client";
+import { json, withConsoleAuth } from "@/server/http/route-handler";
+
+export const GET = withConsoleAuth(async (request, context) =>
+  json(await listActivityEvents(getDb(), context, Object.fromEntries(new URL(request.url).searchParams))),
+);

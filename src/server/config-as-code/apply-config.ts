@@ -23,9 +23,21 @@ export const baseRevisionsSchema = z.record(tenantSlugSchema, z.number().int().m
   error: "baseRevisions must map each organisation slug to the revision the plan was based on",
 });
 export type BaseRevisions = z.output<typeof baseRevisionsSchema>;
+export const baseDigestsSchema = z.record(
+  tenantSlugSchema,
+  z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+  {
+    error: "baseDigests must map each organisation slug to the baseDigest of its plan",
+  },
+);
+export type BaseDigests = z.output<typeof baseDigestsSchema>;
 
 export interface ApplyOptions {
   baseRevisions: BaseRevisions;
+  baseDigests: BaseDigests;
   action: "config.import" | "config.rollback";
   onlyTenant?: string;
   onProgress?: ProgressListener;
@@ -60,7 +72,7 @@ export async function applyConfig(
       onlyTenant: options.onlyTenant,
       signal: options.signal,
     });
-    assertPlanStillHolds(plan, options.baseRevisions);
+    assertPlanStillHolds(plan, options.baseRevisions, options.baseDigests);
     assertNoErrors(plan);
 
     const total = plan.tenants.reduce((sum, tenant) => {
@@ -112,7 +124,11 @@ export async function applyConfig(
   });
 }
 
-function assertPlanStillHolds(plan: ConfigPlan, baseRevisions: BaseRevisions): void {
+function assertPlanStillHolds(
+  plan: ConfigPlan,
+  baseRevisions: BaseRevisions,
+  baseDigests: BaseDigests,
+): void {
   for (const tenant of plan.tenants) {
     if (!(tenant.slug in baseRevisions)) {
       throw new ValidationError(
@@ -126,6 +142,12 @@ function assertPlanStillHolds(plan: ConfigPlan, baseRevisions: BaseRevisions): v
     if (base !== tenant.baseRevision) {
       throw new ConflictError(
         `Organisation "${tenant.slug}" changed since the plan was made (revision ${base ?? "none"} → ${tenant.baseRevision ?? "none"}). Make a new plan and review it.`,
+        { slug: tenant.slug, revision: tenant.baseRevision },
+      );
+    }
+    if ((baseDigests[tenant.slug] ?? null) !== tenant.baseDigest) {
+      throw new ConflictError(
+        `Organisation "${tenant.slug}" was edited since the plan was made (a name or note changed). Make a new plan and review it.`,
         { slug: tenant.slug, revision: tenant.baseRevision },
       );
     }

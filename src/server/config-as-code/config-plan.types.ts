@@ -59,6 +59,9 @@ export interface TenantPlan extends TenantDiff {
   action: "create" | "update" | "unchanged";
   /** The revision this plan was computed against (null: the tenant does not exist yet). */
   baseRevision: number | null;
+  /** sha256 of the tenant's configuration the plan was computed against (notes and names change it
+   * without moving the revision). */
+  baseDigest: string | null;
   problems: PlanProblem[];
 }
 

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { parseInput } from "../shared/parse-input";
 import { plainText } from "../shared/text";
 import { tenantSlugSchema } from "../tenants/tenant.types";
-import { applyConfig, baseRevisionsSchema, type ApplyResult } from "./apply-config";
+import { applyConfig, baseDigestsSchema, baseRevisionsSchema, type ApplyResult } from "./apply-config";
 import { CONFIG_FILE_LIMIT_BYTES, parseConfigFile } from "./config-file";
 import type { ConfigPlan, ProgressListener } from "./config-plan.types";
 import { planConfig } from "./plan-config";
@@ -22,6 +22,7 @@ export const applyImportSchema = z.object({
   ...fileFields,
   tenant: tenantSlugSchema.optional(),
   baseRevisions: baseRevisionsSchema,
+  baseDigests: baseDigestsSchema,
 });
 
 export interface ImportOptions {
@@ -52,6 +53,7 @@ export async function applyImport(
   const document = parseConfigFile(data.file, data.fileName);
   return applyConfig(db, context, document, {
     baseRevisions: data.baseRevisions,
+    baseDigests: data.baseDigests,
     action: "config.import",
     onlyTenant: data.tenant,
     ...options,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * The plan of a config file: per tenant, exactly what would be added, removed and changed, with the
  * problems that block it (errors) or deserve a look (warnings). Read-only; apply-config.ts recomputes
@@ -21,6 +22,10 @@ import type { ConfigPlan, PlanProblem, ProgressListener, TenantPlan } from "./co
 import { countDiff, diffTenantConfig, roleDiffers } from "./diff-tenant-config";
 import { loadTenantConfigs } from "./load-tenant-config";
 import { throwIfCancelled } from "./cancellation";
+
+export function configDigest(tenant: ConfigTenant): string {
+  return createHash("sha256").update(JSON.stringify(tenant)).digest("hex");
+}
 
 export interface PlanOptions {
   /** Only this tenant may appear in the file (imports from a tenant's own page). */
@@ -153,6 +158,7 @@ function refused(
     name: target.name,
     action: "unchanged",
     baseRevision: revision,
+    baseDigest: null,
     tenant: {},
     roles: { added: [], removed: [], changed: [] },
     mappings: { added: [], removed: [], changed: [] },
@@ -193,6 +199,7 @@ function planTenant(
     if (role.scope === "tenant") return true;
     const stored = facts.global.get(role.key);
     if (!stored) {
+      facts.global.set(role.key, role);
       if (!context.isBootstrapAdmin) {
         problems.push({
           severity: "error",
@@ -349,6 +356,7 @@ function planTenant(
     name: target.name,
     action: !before ? "create" : counts.added + counts.removed + counts.changed > 0 ? "update" : "unchanged",
     baseRevision,
+    baseDigest: before ? configDigest(before) : null,
     ...diff,
     problems,
   };

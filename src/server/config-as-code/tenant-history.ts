@@ -32,6 +32,9 @@ export const rollbackPlanSchema = z.object({ revision: revisionNumber });
 export const rollbackSchema = z.object({
   revision: revisionNumber,
   baseRevision: z.number({ error: "baseRevision is required" }).int().min(0),
+  baseDigest: z
+    .string({ error: "baseDigest is required" })
+    .regex(/^[0-9a-f]{64}$/, "baseDigest must come from the plan"),
 });
 
 export async function listTenantRevisions(
@@ -112,10 +115,11 @@ export async function rollbackTenant(
   input: unknown,
   options: { onProgress?: ProgressListener; signal?: AbortSignal } = {},
 ): Promise<ApplyResult> {
-  const { revision, baseRevision } = parseInput(rollbackSchema, input, "rollback");
+  const { revision, baseRevision, baseDigest } = parseInput(rollbackSchema, input, "rollback");
   const document = await rollbackDocument(db, context, slug, revision);
   return applyConfig(db, context, document, {
     baseRevisions: { [slug]: baseRevision },
+    baseDigests: { [slug]: baseDigest },
     action: "config.rollback",
     onlyTenant: slug,
     auditDetail: { restoredRevision: revision },

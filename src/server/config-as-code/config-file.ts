@@ -16,6 +16,8 @@ import {
 
 /** Larger files are refused before parsing (the console's upload limit is the same). */
 export const CONFIG_FILE_LIMIT_BYTES = 8 * 1024 * 1024;
+/** The console's upload body: the file as a JSON string (escaping adds a little) and a few fields. */
+export const CONFIG_UPLOAD_LIMIT_BYTES = 9 * 1024 * 1024;
 
 export class ConfigFileError extends ValidationError {
   constructor(

@@ -33,6 +33,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/tenants", label: "Organisations" },
     { href: "/roles", label: "Role templates" },
     { href: "/permissions", label: "Permission catalog" },
+    { href: "/config", label: "Config as code" },
   ];
   const adminItems: NavItem[] = [
     { href: "/audit", label: "Audit log" },

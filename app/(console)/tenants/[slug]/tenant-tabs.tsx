@@ -11,6 +11,8 @@ export function TenantTabs({ slug }: { slug: string }) {
     { href: base, label: "Overview" },
     { href: `${base}/mappings`, label: "Mappings" },
     { href: `${base}/roles`, label: "Roles" },
+    { href: `${base}/history`, label: "History" },
+    { href: `${base}/config`, label: "Config as code" },
   ];
   return (
     <nav className="tabs" aria-label="Organisation sections">

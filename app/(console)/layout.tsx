@@ -34,6 +34,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/roles", label: "Role templates" },
     { href: "/permissions", label: "Permission catalog" },
     { href: "/access", label: "Access lookup" },
+    { href: "/config", label: "Config as code" },
   ];
   const adminItems: NavItem[] = [
     { href: "/audit", label: "Audit log" },

@@ -55,7 +55,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   415: "The request was not sent as JSON.",
 };
 
-async function toApiError(response: Response): Promise<ApiError> {
+export async function toApiError(response: Response): Promise<ApiError> {
   let body: ErrorBody = {};
   try {
     const parsed: unknown = await response.json();

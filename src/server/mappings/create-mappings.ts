@@ -73,7 +73,7 @@ export async function createMappings(
         }),
       );
     }
-    await bumpRevisions(tx, [tenant.id]);
+    await bumpRevisions(tx, [tenant.id], { actor: actorOf(context), action: "mapping.create" });
     await recordAuditEvent(tx, {
       actor: actorOf(context),
       tenantId: tenant.id,

@@ -35,7 +35,7 @@ export async function deleteMapping(
     }
     await tx.mapping.delete({ where: { id: mapping.id } });
     await assertManagersRemain(tx, tenant, managersBefore);
-    await bumpRevisions(tx, [tenant.id]);
+    await bumpRevisions(tx, [tenant.id], { actor: actorOf(context), action: "mapping.delete" });
     await recordAuditEvent(tx, {
       actor: actorOf(context),
       tenantId: tenant.id,

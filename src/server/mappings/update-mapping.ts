@@ -49,7 +49,7 @@ export async function updateMapping(
       expiresAt !== undefined && (expiresAt?.getTime() ?? null) !== (mapping.expiresAt?.getTime() ?? null);
     if (expiryChanged) {
       await assertManagersRemain(tx, tenant, managersBefore);
-      await bumpRevisions(tx, [tenant.id]);
+      await bumpRevisions(tx, [tenant.id], { actor: actorOf(context), action: "mapping.update" });
     }
     await recordAuditEvent(tx, {
       actor: actorOf(context),

@@ -44,6 +44,7 @@ export async function deleteRole(
     await bumpRevisions(
       tx,
       affected.map((item) => item.id),
+      { actor: actorOf(context), action: "role.delete" },
     );
     await recordAuditEvent(tx, {
       actor: actorOf(context),

@@ -61,6 +61,7 @@ export async function updateRole(
       await bumpRevisions(
         tx,
         affected.map((item) => item.id),
+        { actor: actorOf(context), action: "role.update" },
       );
     }
     const summary = summariseRole(updated);

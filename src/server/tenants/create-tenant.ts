@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { inTransaction } from "../db/transaction";
 import { ConflictError } from "../http/errors";
 import { parseInput } from "../shared/parse-input";
+import { recordRevisions } from "./tenant-changes";
 import { summariseTenant, tenantSummarySelect } from "./list-tenants";
 import { createTenantSchema, type TenantSummary } from "./tenant.types";
 
@@ -23,6 +24,7 @@ export async function createTenant(db: Db, context: ConsoleContext, input: unkno
       );
     }
     const tenant = await tx.tenant.create({ data, select: tenantSummarySelect });
+    await recordRevisions(tx, [tenant.id], { actor: actorOf(context), action: "tenant.create" });
     await recordAuditEvent(tx, {
       actor: actorOf(context),
       tenantId: tenant.id,

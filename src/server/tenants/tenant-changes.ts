@@ -1,8 +1,10 @@
 /**
  * Shared steps of every change to a tenant's effective permissions: lock the tenant row (changes to
  * one tenant run one at a time, so invariants cannot be raced), bump its revision and notify readers
- * (NOTIFY is delivered on commit only), and keep at least one manager.
+ * (NOTIFY is delivered on commit only), record the revision in the tenant's history, and keep at least
+ * one manager.
  */
+import type { AuditActor } from "../audit/record-audit-event";
 import { ConsolePermission } from "../auth/console-permissions";
 import type { Tx } from "../db/transaction";
 import { ConflictError, NotFoundError } from "../http/errors";
@@ -34,16 +36,48 @@ export async function lockTenantsById(tx: Tx, ids: readonly string[]): Promise<v
     SELECT 1 FROM "Tenant" WHERE id = ANY(${[...ids]}::uuid[]) ORDER BY id FOR UPDATE`;
 }
 
-export async function bumpRevisions(tx: Tx, tenantIds: readonly string[]): Promise<void> {
-  if (tenantIds.length === 0) return;
-  await tx.$executeRaw`
+/** Who made a revision and how (the audit action), kept in the tenant's history. */
+export interface RevisionChange {
+  actor: AuditActor;
+  action: string;
+}
+
+/**
+ * The one place a tenant's revision moves: +1, NOTIFY on commit, and a history row holding the
+ * tenant's configuration as it is now (so every revision can be viewed, diffed and rolled back to).
+ * Returns the new revision per tenant id.
+ */
+export async function bumpRevisions(
+  tx: Tx,
+  tenantIds: readonly string[],
+  change: RevisionChange,
+): Promise<Map<string, number>> {
+  if (tenantIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ id: string; revision: number }[]>`
     WITH bumped AS (
       UPDATE "Tenant" SET revision = revision + 1, "updatedAt" = now()
       WHERE id = ANY(${[...new Set(tenantIds)]}::uuid[])
-      RETURNING slug, revision
+      RETURNING id, slug, revision
+    ), notified AS (
+      SELECT pg_notify(${MAPPINGS_CHANNEL}, json_build_object('tenant', slug, 'revision', revision)::text)
+      FROM bumped
     )
-    SELECT pg_notify(${MAPPINGS_CHANNEL}, json_build_object('tenant', slug, 'revision', revision)::text)
-    FROM bumped`;
+    SELECT id::text AS id, revision FROM bumped, (SELECT count(*) FROM notified) AS sent`;
+  await recordRevisions(tx, tenantIds, change);
+  return new Map(rows.map((row) => [row.id, row.revision]));
+}
+
+/** Writes the history row of each tenant's current revision (also used for revision 0 at creation). */
+export async function recordRevisions(
+  tx: Tx,
+  tenantIds: readonly string[],
+  change: RevisionChange,
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "TenantRevision" ("tenantId", revision, "actorSub", "actorName", "actorType", action, snapshot)
+    SELECT t.id, t.revision, ${change.actor.sub}, ${change.actor.name}, ${change.actor.type}::"ActorType",
+           ${change.action}, sts_tenant_config(t.id)
+    FROM "Tenant" t WHERE t.id = ANY(${[...new Set(tenantIds)]}::uuid[])`;
 }
 
 /** Subjects with a live (unexpired) mapping granting STS_IAM_ROLE_EDIT in the tenant. */

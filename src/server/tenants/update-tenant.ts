@@ -35,14 +35,14 @@ export async function updateTenant(
       data: { name: data.name, status: data.status, version: { increment: 1 } },
       select: tenantSummarySelect,
     });
+    const statusChanged = data.status !== undefined && data.status !== tenant.status;
+    const action = statusChanged
+      ? data.status === "DISABLED"
+        ? "tenant.disable"
+        : "tenant.enable"
+      : "tenant.update";
     // Disabling or re-enabling changes what the STS may issue for this tenant.
-    if (data.status !== undefined && data.status !== tenant.status) await bumpRevisions(tx, [tenant.id]);
-    const action =
-      data.status !== undefined && data.status !== tenant.status
-        ? data.status === "DISABLED"
-          ? "tenant.disable"
-          : "tenant.enable"
-        : "tenant.update";
+    if (statusChanged) await bumpRevisions(tx, [tenant.id], { actor: actorOf(context), action });
     await recordAuditEvent(tx, {
       actor: actorOf(context),
       tenantId: tenant.id,

@@ -15,6 +15,8 @@ export function TenantTabs({ slug }: { slug: string }) {
     { href: `${base}/explorer`, label: "Explorer" },
     { href: `${base}/unmapped`, label: "Unmapped groups" },
     { href: `${base}/audit`, label: "Audit" },
+    { href: `${base}/history`, label: "History" },
+    { href: `${base}/config`, label: "Config as code" },
   ];
   return (
     <nav className="tabs" aria-label="Organisation sections">

@@ -77,7 +77,7 @@ export function ActivityPanel({
                     {denied.subject}
                   </Link>
                   <span className="muted small">
-                    {denied.count.toLocaleString("en")}× · last {formatDateTime(denied.lastAt)} UTC
+                    {denied.count.toLocaleString("en")}× · last {formatDateTime(denied.lastAt)}
                   </span>
                 </li>
               ))}
@@ -94,7 +94,7 @@ export function ActivityPanel({
                 <li key={group.subject}>
                   <span className="mono">{group.subject}</span>
                   <span className="muted small">
-                    seen {group.count.toLocaleString("en")}× · last {formatDateTime(group.lastSeenAt)} UTC
+                    seen {group.count.toLocaleString("en")}× · last {formatDateTime(group.lastSeenAt)}
                   </span>
                 </li>
               ))}

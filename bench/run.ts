@@ -1,4 +1,5 @@
 /** `npm run bench`: performance figures on this machine (not tests: nothing here passes or fails CI). */
+import { benchAuditLog } from "./audit-log.bench";
 import { benchReadContract } from "./read-contract.bench";
 import { benchTokenExchange } from "./token-exchange.bench";
 import { requireProductionBuild } from "./lib";
@@ -8,3 +9,4 @@ console.info(`STS Console benchmarks — ${new Date().toISOString()} — node ${
 const only = process.argv[2];
 if (!only || only === "read-contract") await benchReadContract();
 if (!only || only === "token-exchange") await benchTokenExchange();
+if (!only || only === "audit-log") await benchAuditLog();

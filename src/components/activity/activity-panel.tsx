@@ -102,30 +102,33 @@ export function ActivityPanel({
           )}
         </div>
       </div>
-      <table className="visually-hidden">
-        <caption>Activity per {summary.range === "24h" ? "hour" : "day"} (UTC)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Period</th>
-            {TOTALS.map((total) => (
-              <th key={total.key} scope="col">
-                {total.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {summary.buckets.map((bucket) => (
-            <tr key={bucket.at}>
-              <th scope="row">{formatDateTime(bucket.at)}</th>
-              <td>{bucket.signIns}</td>
-              <td>{bucket.tokenExchanges}</td>
-              <td>{bucket.denials}</td>
-              <td>{bucket.changes}</td>
+      {/* Tables ignore width/height, so the hiding wrapper is a div. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>Activity per {summary.range === "24h" ? "hour" : "day"} (UTC)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Period</th>
+              {TOTALS.map((total) => (
+                <th key={total.key} scope="col">
+                  {total.label}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {summary.buckets.map((bucket) => (
+              <tr key={bucket.at}>
+                <th scope="row">{formatDateTime(bucket.at)}</th>
+                <td>{bucket.signIns}</td>
+                <td>{bucket.tokenExchanges}</td>
+                <td>{bucket.denials}</td>
+                <td>{bucket.changes}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

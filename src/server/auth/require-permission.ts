@@ -67,7 +67,10 @@ export async function recordConsoleDenial(
       action: "authz.denied",
       targetType: "request",
       targetId: `${request.method} ${path}`.slice(0, 255),
-      after: { missingPermission: error.missingPermission ?? null, message: error.message.slice(0, 300) },
+      after: {
+        ...(error.missingPermission ? { missingPermission: error.missingPermission } : {}),
+        message: error.message.slice(0, 300),
+      },
       request: context?.request ?? (await readRequestContext()),
     });
   } catch {

@@ -12,7 +12,7 @@ import type { Db } from "@/server/db/client";
 import { listActivityEvents } from "@/server/activity/list-activity-events";
 import { exportAuditLog } from "@/server/audit/export-audit-log";
 import { listAuditEvents, queryAuditPage } from "@/server/audit/list-audit-events";
-import { recordAuditEvent } from "@/server/audit/record-audit-event";
+import { recordAuditEvent, recordAuditEvents } from "@/server/audit/record-audit-event";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import type { AuditEntry } from "@/server/audit/audit-log.types";
 import { createScratchDatabase, fileDatabaseUrl } from "../helpers/database";
@@ -282,16 +282,17 @@ describe("exports", () => {
   it("JSON lines stream every entry across export batches (over 1,000 rows)", async () => {
     const boot = await contextOf(db, "bootstrap");
     await db.$transaction(
-      async (tx) => {
-        for (let index = 0; index < 1_100; index += 1)
-          await recordAuditEvent(tx, {
-            actor: { sub: "u-bulk", name: "Bulk", type: "SYSTEM" },
+      (tx) =>
+        recordAuditEvents(
+          tx,
+          Array.from({ length: 1_100 }, (_, index) => ({
+            actor: { sub: "u-bulk", name: "Bulk", type: "SYSTEM" as const },
             tenantId: initechId,
             action: "bulk.probe",
             targetType: "probe",
             targetId: `bulk-${index}`,
-          });
-      },
+          })),
+        ),
       { timeout: 60_000 },
     );
     const file = await exportAuditLog(db, boot, "audit", { format: "jsonl", action: "bulk.probe" });
@@ -459,5 +460,5 @@ describe("tamper evidence", () => {
     const rows = await db.auditEvent.findMany({ orderBy: { id: "asc" }, select: { id: true } });
     expect(broken.output).toContain(`BROKEN at entry ${rows[10]!.id} (broken_link)`);
     expect((await run("postgres://postgres@127.0.0.1:1/nowhere")).code).toBe(2);
-  });
+  }, 90_000);
 });

@@ -104,6 +104,12 @@ test("the bootstrap admin verifies the chain and sees the activity chart without
   );
   // The admin's own sign-in is in the log.
   await expect(page.locator("table.audit-table tbody tr", { hasText: "auth.sign_in" }).first()).toBeVisible();
+  // The auditor's refused verification (previous test) was audited, off the request path.
+  await page.goto("/audit?action=authz.denied&actor=demo-auditor");
+  await expect(
+    page.locator("table.audit-table tbody tr", { hasText: "GET /api/console/audit/verify" }).first(),
+  ).toBeVisible();
+  await page.goto("/audit");
   await page.screenshot({ path: testInfo.outputPath("audit-global.png") });
 
   await page.goto("/");

@@ -63,6 +63,7 @@ export function ActivityPanel({
       <ActivityChart buckets={summary.buckets} range={summary.range} />
       <div className="grid grid-2 activity-lists">
         <div>
+          {/* Token-endpoint refusals are audited too (sts.token_denied), so the audit view holds them all. */}
           <h3>Refused most often</h3>
           {summary.topDenied.length === 0 ? (
             <p className="muted small">No denials in this period.</p>
@@ -70,10 +71,7 @@ export function ActivityPanel({
             <ol className="plain-list activity-list">
               {summary.topDenied.map((denied) => (
                 <li key={denied.subject}>
-                  <Link
-                    className="mono"
-                    href={`${auditPath}?view=activity&actor=${encodeURIComponent(denied.subject)}&action=denied`}
-                  >
+                  <Link className="mono" href={`${auditPath}?actor=${encodeURIComponent(denied.subject)}`}>
                     {denied.subject}
                   </Link>
                   <span className="muted small">

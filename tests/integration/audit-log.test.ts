@@ -3,16 +3,20 @@
  * the reader's tenant scope (an auditor of acme never sees initech), CSV and JSON-lines exports, and
  * tamper evidence (a row changed by a superuser is found at exactly that row).
  */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/server/db/client";
 import { listActivityEvents } from "@/server/activity/list-activity-events";
 import { exportAuditLog } from "@/server/audit/export-audit-log";
 import { listAuditEvents, queryAuditPage } from "@/server/audit/list-audit-events";
-import { recordAuditEvent } from "@/server/audit/record-audit-event";
+import { recordAuditEvent, recordAuditEvents } from "@/server/audit/record-audit-event";
 import { verifyAuditChain } from "@/server/audit/verify-audit-chain";
 import type { AuditEntry } from "@/server/audit/audit-log.types";
-import { fileDatabaseUrl } from "../helpers/database";
+import { createScratchDatabase, fileDatabaseUrl } from "../helpers/database";
+import { createPrismaClient } from "@/server/db/client";
 import { contextOf, openWorld, outcome } from "../fixtures/console-world";
 
 let db: Db;
@@ -278,16 +282,17 @@ describe("exports", () => {
   it("JSON lines stream every entry across export batches (over 1,000 rows)", async () => {
     const boot = await contextOf(db, "bootstrap");
     await db.$transaction(
-      async (tx) => {
-        for (let index = 0; index < 1_100; index += 1)
-          await recordAuditEvent(tx, {
-            actor: { sub: "u-bulk", name: "Bulk", type: "SYSTEM" },
+      (tx) =>
+        recordAuditEvents(
+          tx,
+          Array.from({ length: 1_100 }, (_, index) => ({
+            actor: { sub: "u-bulk", name: "Bulk", type: "SYSTEM" as const },
             tenantId: initechId,
             action: "bulk.probe",
             targetType: "probe",
             targetId: `bulk-${index}`,
-          });
-      },
+          })),
+        ),
       { timeout: 60_000 },
     );
     const file = await exportAuditLog(db, boot, "audit", { format: "jsonl", action: "bulk.probe" });
@@ -417,4 +422,43 @@ describe("tamper evidence", () => {
     const page = await queryAuditPage(db, { tenantIds: undefined }, {}, undefined, 5);
     expect(page.entries).toHaveLength(5);
   });
+
+  it("npm run audit:verify exits 0 on an intact chain and 1 naming the first broken entry", async () => {
+    const root = path.join(import.meta.dirname, "../..");
+    const run = (databaseUrl: string) =>
+      promisify(execFile)(
+        process.execPath,
+        [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/audit-verify.ts"],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: databaseUrl },
+        },
+      ).then(
+        ({ stdout }) => ({ code: 0, output: stdout }),
+        (error: { code: number; stdout: string; stderr: string }) => ({
+          code: error.code,
+          output: error.stdout + error.stderr,
+        }),
+      );
+    const intact = await createScratchDatabase({ migrated: true });
+    const other = createPrismaClient(intact.url, 1);
+    for (let index = 0; index < 3; index += 1)
+      await other.$transaction((tx) =>
+        recordAuditEvent(tx, {
+          actor: { sub: "u", name: "U", type: "USER" },
+          action: "cli.probe",
+          targetType: "probe",
+        }),
+      );
+    await other.$disconnect();
+    const ok = await run(intact.url);
+    expect(ok).toEqual({ code: 0, output: "OK: 3 audit entries verified (last id 3).\n" });
+    await intact.drop();
+    // This file's log lost its 11th entry in the previous test.
+    const broken = await run(fileDatabaseUrl());
+    expect(broken.code).toBe(1);
+    const rows = await db.auditEvent.findMany({ orderBy: { id: "asc" }, select: { id: true } });
+    expect(broken.output).toContain(`BROKEN at entry ${rows[10]!.id} (broken_link)`);
+    expect((await run("postgres://postgres@127.0.0.1:1/nowhere")).code).toBe(2);
+  }, 90_000);
 });

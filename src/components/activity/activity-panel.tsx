@@ -63,6 +63,7 @@ export function ActivityPanel({
       <ActivityChart buckets={summary.buckets} range={summary.range} />
       <div className="grid grid-2 activity-lists">
         <div>
+          {/* Token-endpoint refusals are audited too (sts.token_denied), so the audit view holds them all. */}
           <h3>Refused most often</h3>
           {summary.topDenied.length === 0 ? (
             <p className="muted small">No denials in this period.</p>
@@ -70,14 +71,11 @@ export function ActivityPanel({
             <ol className="plain-list activity-list">
               {summary.topDenied.map((denied) => (
                 <li key={denied.subject}>
-                  <Link
-                    className="mono"
-                    href={`${auditPath}?view=activity&actor=${encodeURIComponent(denied.subject)}&action=denied`}
-                  >
+                  <Link className="mono" href={`${auditPath}?actor=${encodeURIComponent(denied.subject)}`}>
                     {denied.subject}
                   </Link>
                   <span className="muted small">
-                    {denied.count.toLocaleString("en")}× · last {formatDateTime(denied.lastAt)} UTC
+                    {denied.count.toLocaleString("en")}× · last {formatDateTime(denied.lastAt)}
                   </span>
                 </li>
               ))}
@@ -94,7 +92,7 @@ export function ActivityPanel({
                 <li key={group.subject}>
                   <span className="mono">{group.subject}</span>
                   <span className="muted small">
-                    seen {group.count.toLocaleString("en")}× · last {formatDateTime(group.lastSeenAt)} UTC
+                    seen {group.count.toLocaleString("en")}× · last {formatDateTime(group.lastSeenAt)}
                   </span>
                 </li>
               ))}
@@ -102,30 +100,33 @@ export function ActivityPanel({
           )}
         </div>
       </div>
-      <table className="visually-hidden">
-        <caption>Activity per {summary.range === "24h" ? "hour" : "day"} (UTC)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Period</th>
-            {TOTALS.map((total) => (
-              <th key={total.key} scope="col">
-                {total.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {summary.buckets.map((bucket) => (
-            <tr key={bucket.at}>
-              <th scope="row">{formatDateTime(bucket.at)}</th>
-              <td>{bucket.signIns}</td>
-              <td>{bucket.tokenExchanges}</td>
-              <td>{bucket.denials}</td>
-              <td>{bucket.changes}</td>
+      {/* Tables ignore width/height, so the hiding wrapper is a div. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>Activity per {summary.range === "24h" ? "hour" : "day"} (UTC)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Period</th>
+              {TOTALS.map((total) => (
+                <th key={total.key} scope="col">
+                  {total.label}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {summary.buckets.map((bucket) => (
+              <tr key={bucket.at}>
+                <th scope="row">{formatDateTime(bucket.at)}</th>
+                <td>{bucket.signIns}</td>
+                <td>{bucket.tokenExchanges}</td>
+                <td>{bucket.denials}</td>
+                <td>{bucket.changes}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

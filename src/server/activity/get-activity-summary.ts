@@ -7,6 +7,7 @@
  */
 import { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
+import { DENIAL_ACTIONS, SECURITY_ACTIONS } from "../audit/audit-actions";
 import type { ReadScope } from "../audit/list-audit-events";
 
 export type ActivityRange = "24h" | "14d";
@@ -27,16 +28,6 @@ export interface ActivitySummary {
   topDenied: { subject: string; count: number; lastAt: string }[];
   recentlyUnmapped: { subject: string; lastSeenAt: string; count: number }[];
 }
-
-/** Audit actions that are security events rather than configuration changes. */
-const SECURITY_ACTIONS = [
-  "auth.sign_in",
-  "auth.sign_out",
-  "auth.sign_in_failed",
-  "authz.denied",
-  "sts.token_denied",
-];
-const DENIAL_ACTIONS = ["auth.sign_in_failed", "authz.denied"];
 
 function tenantFilter(scope: ReadScope, column: Prisma.Sql): Prisma.Sql {
   if (scope.tenantIds === undefined) return Prisma.sql`TRUE`;
@@ -64,7 +55,7 @@ export async function getActivitySummary(
           SELECT date_trunc(${unit}, "at", 'UTC') AS bucket,
                  count(*) FILTER (WHERE "action" = 'auth.sign_in')::int AS sign_ins,
                  coalesce(sum(${occurrences}) FILTER (WHERE "action" = ANY(${DENIAL_ACTIONS}::text[])), 0)::int AS denials,
-                 count(*) FILTER (WHERE NOT ("action" = ANY(${SECURITY_ACTIONS}::text[])) AND "action" NOT LIKE 'audit.%')::int AS changes
+                 count(*) FILTER (WHERE NOT ("action" = ANY(${SECURITY_ACTIONS}::text[])))::int AS changes
           FROM "AuditEvent"
           WHERE "at" >= ${start} AND "at" < ${end} AND ${tenantFilter(scope, Prisma.sql`"tenantId"`)}
           GROUP BY 1`,

@@ -12,6 +12,9 @@ import { actorOf, canUseConsole, type ConsoleContext } from "./authorize";
 import { getAuthOptions } from "./auth-options";
 import { getSessionState, readRequestContext } from "./console-context";
 
+const NO_CONSOLE_ACCESS =
+  "You have no access to this console: none of your IAM roles or groups is mapped here.";
+
 function signInPath(returnTo: string, reason?: string): string {
   const query = new URLSearchParams({ callbackUrl: returnTo });
   if (reason) query.set("reason", reason);
@@ -25,7 +28,14 @@ export async function requireConsolePage(): Promise<ConsoleContext> {
   const session = await getSessionState();
   if (session.state === "signed-out") redirect(signInPath(returnTo));
   if (session.state === "ended") redirect(signInPath(returnTo, session.reason));
-  if (!canUseConsole(session.context)) redirect("/no-access");
+  if (!canUseConsole(session.context)) {
+    await recordConsoleDenial(
+      { method: "GET", path: path.split("?")[0] ?? "/" },
+      session.context,
+      new ForbiddenError(NO_CONSOLE_ACCESS),
+    );
+    redirect("/no-access");
+  }
   return session.context;
 }
 
@@ -41,9 +51,7 @@ export async function requireConsoleUser(): Promise<ConsoleContext> {
     );
   }
   if (!canUseConsole(session.context)) {
-    throw new ForbiddenError(
-      "You have no access to this console: none of your IAM roles or groups is mapped here.",
-    );
+    throw new ForbiddenError(NO_CONSOLE_ACCESS);
   }
   return session.context;
 }
@@ -67,7 +75,10 @@ export async function recordConsoleDenial(
       action: "authz.denied",
       targetType: "request",
       targetId: `${request.method} ${path}`.slice(0, 255),
-      after: { missingPermission: error.missingPermission ?? null, message: error.message.slice(0, 300) },
+      after: {
+        ...(error.missingPermission ? { missingPermission: error.missingPermission } : {}),
+        message: error.message.slice(0, 300),
+      },
       request: context?.request ?? (await readRequestContext()),
     });
   } catch {

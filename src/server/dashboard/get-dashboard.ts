@@ -1,4 +1,5 @@
 /** What the dashboard shows: the bootstrap checklist and the most recent administrative changes. */
+import { SECURITY_ACTIONS } from "../audit/audit-actions";
 import type { ConsoleContext } from "../auth/console-context";
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
@@ -39,7 +40,7 @@ export async function getDashboard(
     db.signingKey.findFirst({ where: { status: "ACTIVE" }, select: { kid: true, activatedAt: true } }),
     db.auditEvent.findMany({
       where: {
-        action: { notIn: ["auth.sign_in", "auth.sign_out"] },
+        action: { notIn: [...SECURITY_ACTIONS] },
         ...(visibleTenantIds ? { tenantId: { in: visibleTenantIds } } : {}),
       },
       orderBy: { id: "desc" },

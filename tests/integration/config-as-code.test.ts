@@ -476,6 +476,11 @@ describe("bad input: a 4xx naming the place, database unchanged", () => {
       /bad\.yaml:3:1: duplicate key/,
     ],
     [
+      "a duplicate key in JSON",
+      `{"format": "${CONFIG_FORMAT}", "tenants": [],\n "tenants": []}`,
+      /bad\.yaml:2:2: duplicate key/,
+    ],
+    [
       "a name with a control character",
       `format: ${CONFIG_FORMAT}\ntenants:\n  - id: 7b1c5c2e-3f3a-4c55-9f0e-2d8a4f6b1a01\n    slug: acme\n    name: "Acme\\u0007"\n    status: ACTIVE\n    roles: []\n    mappings: []\n`,
       /bad\.yaml:5:11 \(tenants\[0\]\.name\): name must not contain control characters/,

@@ -33,6 +33,7 @@ import { importPermissionCatalog, readCatalogFile } from "@/server/permissions/i
 import { systemContext } from "@/server/seed/system-context";
 import { contextOf, openWorld, outcome } from "../fixtures/console-world";
 import { createScratchDatabase, type ScratchDatabase } from "../helpers/database";
+import { progressResponse } from "@/server/http/progress-stream";
 
 let db: Db;
 beforeAll(async () => {
@@ -668,5 +669,72 @@ describe("who may import what", () => {
         }),
       ),
     ).toBe(409);
+  });
+});
+
+describe("progress over HTTP (NDJSON)", () => {
+  async function bulkFile(count: number, prefix: string) {
+    return editedAcme((acme) => {
+      for (let index = 0; index < count; index += 1) {
+        acme.mappings.push({
+          subjectType: "GROUP",
+          subject: `${prefix}-${index}`,
+          role: "verifier",
+          scope: "global",
+        });
+      }
+    });
+  }
+
+  it("streams progress lines with counts, then the result", async () => {
+    const context = await boot();
+    const file = await bulkFile(2500, "streamed");
+    const plan = await planImport(db, context, { file });
+    const response = progressResponse(new Request("http://console.test/"), (onProgress, signal) =>
+      applyImport(db, context, { file, ...basesOf(plan) }, { onProgress, signal }),
+    );
+    expect(response.headers.get("content-type")).toBe("application/x-ndjson");
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; phase?: string; done?: number; total?: number });
+    const progress = lines.filter((line) => line.type === "progress");
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.some((line) => line.phase === "apply" && line.total === 2500)).toBe(true);
+    expect(lines.at(-1)).toMatchObject({
+      type: "result",
+      result: { tenants: [{ slug: "acme", action: "update" }] },
+    });
+  });
+
+  it("cancels the apply when the client closes the stream, leaving the database unchanged", async () => {
+    const context = await boot();
+    const file = await bulkFile(3000, "abandoned");
+    const plan = await planImport(db, context, { file });
+    const state = await databaseState();
+    let finished: (outcome: unknown) => void = () => undefined;
+    const workDone = new Promise((resolve) => (finished = resolve));
+    const response = progressResponse(new Request("http://console.test/"), (onProgress, signal) =>
+      applyImport(db, context, { file, ...basesOf(plan) }, { onProgress, signal }).then(
+        (result) => {
+          finished("committed");
+          return result;
+        },
+        (error: unknown) => {
+          finished(error);
+          throw error;
+        },
+      ),
+    );
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = "";
+    while (!/"phase":"apply","done":[1-9]/.test(received)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += value;
+    }
+    await reader.cancel();
+    expect(await workDone).toMatchObject({ code: "cancelled" });
+    expect(await databaseState()).toEqual(state);
   });
 });

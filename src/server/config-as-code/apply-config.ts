@@ -188,16 +188,30 @@ async function writeTenant(
   }
 
   // Roles first (mappings point at them), removals last.
-  for (const role of plan.roles.added) {
-    await tx.role.create({
-      data: {
+  if (plan.roles.added.length > 0) {
+    const created = await tx.role.createManyAndReturn({
+      data: plan.roles.added.map((role) => ({
         tenantId: role.scope === "tenant" ? tenantId : null,
         key: role.key,
         name: role.name,
         description: role.description ?? "",
         createdBy: context.identity.name,
-        permissions: { createMany: { data: role.permissions.map((permissionKey) => ({ permissionKey })) } },
-      },
+      })),
+      select: { id: true, key: true, tenantId: true },
+    });
+    const createdId = new Map(
+      created.map((role) => [
+        roleRef({ key: role.key, scope: role.tenantId ? "tenant" : "global" }),
+        role.id,
+      ]),
+    );
+    await tx.rolePermission.createMany({
+      data: plan.roles.added.flatMap((role) =>
+        role.permissions.map((permissionKey) => ({
+          roleId: createdId.get(roleRef(role)) ?? "",
+          permissionKey,
+        })),
+      ),
     });
   }
   advance(plan.roles.added.length);

@@ -22,7 +22,7 @@ const ROLES = 200;
 const MAPPINGS = 10_000;
 const TARGET_MS = 3_000;
 
-function benchDocument(permissionKeys: string[]): ConfigDocument {
+function benchDocument(permissionKeys: string[], slug: string, id: string): ConfigDocument {
   const roles = Array.from({ length: ROLES }, (_, index) => ({
     key: `role-${String(index).padStart(3, "0")}`,
     scope: "tenant" as const,
@@ -45,8 +45,8 @@ function benchDocument(permissionKeys: string[]): ConfigDocument {
     format: CONFIG_FORMAT,
     tenants: [
       {
-        id: "0b0b0b0b-0000-4000-8000-000000000001",
-        slug: "bench-config",
+        id,
+        slug,
         name: "Config bench",
         status: "ACTIVE",
         roles,
@@ -105,16 +105,22 @@ export async function benchConfigAsCode(): Promise<void> {
     const keys = (await db.permission.findMany({ select: { key: true }, orderBy: { key: "asc" } })).map(
       (permission) => permission.key,
     );
-    const full = benchDocument(keys);
-    await createTenant(db, systemContext("Bench"), {
-      id: full.tenants[0]!.id,
-      slug: "bench-config",
-      name: "Config bench",
-    });
-    const fullFile = serialiseConfig(full, "yaml");
-    console.info(`  file: ${(Buffer.byteLength(fullFile) / 1024).toFixed(0)} KiB of YAML`);
-    await measure(db, "into an empty tenant", fullFile);
-    await measure(db, "into a tenant differing by 1%", serialiseConfig(differingByOnePercent(full), "yaml"));
+    const tenants = [
+      { format: "yaml" as const, slug: "bench-yaml", id: "0b0b0b0b-0000-4000-8000-000000000001" },
+      { format: "json" as const, slug: "bench-json", id: "0b0b0b0b-0000-4000-8000-000000000002" },
+    ];
+    for (const { format, slug, id } of tenants) {
+      const full = benchDocument(keys, slug, id);
+      await createTenant(db, systemContext("Bench"), { id, slug, name: "Config bench" });
+      const fullFile = serialiseConfig(full, format);
+      console.info(`  ${format.toUpperCase()} file: ${(Buffer.byteLength(fullFile) / 1024).toFixed(0)} KiB`);
+      await measure(db, "into an empty tenant", fullFile);
+      await measure(
+        db,
+        "into a tenant differing by 1%",
+        serialiseConfig(differingByOnePercent(full), format),
+      );
+    }
   } finally {
     await db.$disconnect();
     await scratch.close();

@@ -34,7 +34,7 @@ test("the admin imports a file, reviews the plan, applies it and rolls it back",
     buffer: Buffer.from("format: sts-config/v1\ntenants: []\ntenants: []\n"),
   });
   await page.getByRole("button", { name: "Make plan" }).click();
-  await expect(page.getByRole("alert")).toContainText("broken.yaml:3:1: duplicate key");
+  await expect(page.locator(".alert.danger")).toContainText("broken.yaml:3:1: duplicate key");
   await expect(page.getByRole("button", { name: "Apply plan" })).toHaveCount(0);
 
   await page.locator("#config-file").setInputFiles({
@@ -49,7 +49,7 @@ test("the admin imports a file, reviews the plan, applies it and rolls it back",
   await expect(plan.locator("tr.diff-added")).toContainText(SUBJECT);
   await expect(plan).toContainText("never been seen");
   await expect(page.locator(".plan-summary")).toContainText("+1 · −0 · ~0");
-  await page.screenshot({ path: testInfo.outputPath("config-import-plan.png"), fullPage: false });
+  await page.screenshot({ path: testInfo.outputPath("config-import-plan.png"), fullPage: true });
 
   await page.getByRole("button", { name: "Apply plan" }).click();
   const applied = page.locator(".alert.ok", { hasText: "Applied." });
@@ -66,7 +66,7 @@ test("the admin imports a file, reviews the plan, applies it and rolls it back",
     .getByRole("link", { name: "History" })
     .click();
   await expect(page.getByRole("heading", { level: 1, name: "History" })).toBeVisible();
-  const rows = page.getByRole("region", { name: "Revisions" }).locator("tbody tr");
+  const rows = page.locator("table.history-table tbody tr");
   await expect(rows.first()).toContainText(String(revision));
   await expect(rows.first()).toContainText("Config imported");
   await expect(rows.first()).toContainText("Ada Admin");
@@ -90,4 +90,41 @@ test("the admin imports a file, reviews the plan, applies it and rolls it back",
   expect(((await after.json()) as { total: number }).total).toBe(0);
   const restored = await page.request.get("/api/console/config/export?tenant=acme&format=yaml");
   expect(await restored.text()).toBe(original);
+});
+
+test("the import API refuses oversized, non-JSON and cross-origin uploads before reading them", async ({
+  page,
+  baseURL,
+}) => {
+  await signInAs(page, "admin", "/config");
+  await expect(page.getByRole("heading", { level: 1, name: "Config as code" })).toBeVisible();
+  const headers = { origin: new URL(baseURL!).origin, "content-type": "application/json" };
+  const huge = await page.request.post("/api/console/config/plan", {
+    headers,
+    data: JSON.stringify({
+      file: `format: sts-config/v1\n#${"x".repeat(10 * 1024 * 1024)}`,
+      fileName: "huge.yaml",
+    }),
+  });
+  expect(huge.status()).toBe(413);
+  expect(await huge.json()).toMatchObject({ error: "payload_too_large" });
+  const form = await page.request.post("/api/console/config/plan", {
+    headers: { origin: headers.origin, "content-type": "text/plain" },
+    data: "format: sts-config/v1",
+  });
+  expect(form.status()).toBe(415);
+  const foreign = await page.request.post("/api/console/config/apply", {
+    headers: { ...headers, origin: "https://evil.example" },
+    data: JSON.stringify({ file: "{}", baseRevisions: {}, baseDigests: {} }),
+  });
+  expect(foreign.status()).toBe(403);
+  const bad = await page.request.post("/api/console/config/plan", {
+    headers,
+    data: JSON.stringify({ file: "format: sts-config/v1\ntenants:\n  - slug: [\n", fileName: "bad.yaml" }),
+  });
+  expect(bad.status()).toBe(400);
+  expect(((await bad.json()) as { message: string }).message).toMatch(/^bad\.yaml:\d+:\d+/);
+  const schema = await page.request.get("/api/console/config/schema");
+  expect(schema.status()).toBe(200);
+  expect(((await schema.json()) as { properties: object }).properties).toHaveProperty("tenants");
 });

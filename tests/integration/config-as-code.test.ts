@@ -33,6 +33,7 @@ import { importPermissionCatalog, readCatalogFile } from "@/server/permissions/i
 import { systemContext } from "@/server/seed/system-context";
 import { contextOf, openWorld, outcome } from "../fixtures/console-world";
 import { createScratchDatabase, type ScratchDatabase } from "../helpers/database";
+import { progressResponse } from "@/server/http/progress-stream";
 
 let db: Db;
 beforeAll(async () => {
@@ -476,6 +477,11 @@ describe("bad input: a 4xx naming the place, database unchanged", () => {
       /bad\.yaml:3:1: duplicate key/,
     ],
     [
+      "a duplicate key in JSON",
+      `{"format": "${CONFIG_FORMAT}", "tenants": [],\n "tenants": []}`,
+      /bad\.yaml:2:2: duplicate key/,
+    ],
+    [
       "a name with a control character",
       `format: ${CONFIG_FORMAT}\ntenants:\n  - id: 7b1c5c2e-3f3a-4c55-9f0e-2d8a4f6b1a01\n    slug: acme\n    name: "Acme\\u0007"\n    status: ACTIVE\n    roles: []\n    mappings: []\n`,
       /bad\.yaml:5:11 \(tenants\[0\]\.name\): name must not contain control characters/,
@@ -663,5 +669,72 @@ describe("who may import what", () => {
         }),
       ),
     ).toBe(409);
+  });
+});
+
+describe("progress over HTTP (NDJSON)", () => {
+  async function bulkFile(count: number, prefix: string) {
+    return editedAcme((acme) => {
+      for (let index = 0; index < count; index += 1) {
+        acme.mappings.push({
+          subjectType: "GROUP",
+          subject: `${prefix}-${index}`,
+          role: "verifier",
+          scope: "global",
+        });
+      }
+    });
+  }
+
+  it("streams progress lines with counts, then the result", async () => {
+    const context = await boot();
+    const file = await bulkFile(2500, "streamed");
+    const plan = await planImport(db, context, { file });
+    const response = progressResponse(new Request("http://console.test/"), (onProgress, signal) =>
+      applyImport(db, context, { file, ...basesOf(plan) }, { onProgress, signal }),
+    );
+    expect(response.headers.get("content-type")).toBe("application/x-ndjson");
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; phase?: string; done?: number; total?: number });
+    const progress = lines.filter((line) => line.type === "progress");
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.some((line) => line.phase === "apply" && line.total === 2500)).toBe(true);
+    expect(lines.at(-1)).toMatchObject({
+      type: "result",
+      result: { tenants: [{ slug: "acme", action: "update" }] },
+    });
+  });
+
+  it("cancels the apply when the client closes the stream, leaving the database unchanged", async () => {
+    const context = await boot();
+    const file = await bulkFile(3000, "abandoned");
+    const plan = await planImport(db, context, { file });
+    const state = await databaseState();
+    let finished: (outcome: unknown) => void = () => undefined;
+    const workDone = new Promise((resolve) => (finished = resolve));
+    const response = progressResponse(new Request("http://console.test/"), (onProgress, signal) =>
+      applyImport(db, context, { file, ...basesOf(plan) }, { onProgress, signal }).then(
+        (result) => {
+          finished("committed");
+          return result;
+        },
+        (error: unknown) => {
+          finished(error);
+          throw error;
+        },
+      ),
+    );
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = "";
+    while (!/"phase":"apply","done":[1-9]/.test(received)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += value;
+    }
+    await reader.cancel();
+    expect(await workDone).toMatchObject({ code: "cancelled" });
+    expect(await databaseState()).toEqual(state);
   });
 });

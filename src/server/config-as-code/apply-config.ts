@@ -188,17 +188,28 @@ async function writeTenant(
   }
 
   // Roles first (mappings point at them), removals last.
-  for (const role of plan.roles.added) {
-    await tx.role.create({
-      data: {
-        tenantId: role.scope === "tenant" ? tenantId : null,
-        key: role.key,
-        name: role.name,
-        description: role.description ?? "",
-        createdBy: context.identity.name,
-        permissions: { createMany: { data: role.permissions.map((permissionKey) => ({ permissionKey })) } },
-      },
-    });
+  if (plan.roles.added.length > 0) {
+    const added = plan.roles.added;
+    const created = await tx.$queryRaw<{ id: string; key: string; global: boolean }[]>`
+      INSERT INTO "Role" (id, "tenantId", key, name, description, "createdBy")
+      SELECT gen_random_uuid(), CASE WHEN role.scope = 'tenant' THEN ${tenantId}::uuid END,
+             role.key, role.name, role.description, ${context.identity.name}
+      FROM unnest(${added.map((role) => role.scope)}::text[], ${added.map((role) => role.key)}::text[],
+                  ${added.map((role) => role.name)}::text[], ${added.map((role) => role.description ?? "")}::text[])
+        AS role(scope, key, name, description)
+      RETURNING id::text AS id, key, "tenantId" IS NULL AS global`;
+    const createdId = new Map(
+      created.map((role) => [roleRef({ key: role.key, scope: role.global ? "global" : "tenant" }), role.id]),
+    );
+    const grants = added.flatMap((role) =>
+      role.permissions.map((permissionKey) => ({
+        roleId: createdId.get(roleRef(role)) ?? "",
+        permissionKey,
+      })),
+    );
+    await tx.$executeRaw`
+      INSERT INTO "RolePermission" ("roleId", "permissionKey")
+      SELECT * FROM unnest(${grants.map((grant) => grant.roleId)}::uuid[], ${grants.map((grant) => grant.permissionKey)}::text[])`;
   }
   advance(plan.roles.added.length);
   for (const change of plan.roles.changed) {

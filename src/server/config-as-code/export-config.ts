@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { NotFoundError } from "../http/errors";
 import { parseInput } from "../shared/parse-input";
 import { tenantSlugSchema } from "../tenants/tenant.types";
-import { CONFIG_FORMAT, type ConfigFileFormat } from "./config-document.types";
+import { CONFIG_FORMAT } from "./config-document.types";
 import { serialiseConfig } from "./config-file";
 import { loadTenantConfigs } from "./load-tenant-config";
 
@@ -49,8 +49,4 @@ export async function exportConfig(db: Db, context: ConsoleContext, query: unkno
     contentType: format === "json" ? "application/json" : "application/yaml",
     body: serialiseConfig({ format: CONFIG_FORMAT, tenants: [...configs.values()] }, format),
   };
-}
-
-export function formatOf(value: string | undefined): ConfigFileFormat {
-  return value === "json" ? "json" : "yaml";
 }

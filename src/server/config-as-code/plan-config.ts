@@ -321,7 +321,7 @@ function planTenant(
   }
 
   // IAM role names nobody has signed in with, or that differ from a seen one only by case or spaces.
-  const neverSeen: string[] = [];
+  const neverSeen = new Set<string>();
   const nearMisses: string[] = [];
   for (const mapping of diff.mappings.added) {
     if (mapping.subjectType !== "GROUP" || facts.seen.has(mapping.subject)) continue;
@@ -330,13 +330,13 @@ function planTenant(
       nearMisses.push(
         `"${mapping.subject}" differs from the seen name "${similar}" only by ${describeDifference(mapping.subject, similar)}`,
       );
-    } else if (!neverSeen.includes(mapping.subject)) neverSeen.push(mapping.subject);
+    } else neverSeen.add(mapping.subject);
   }
-  if (neverSeen.length > 0) {
+  if (neverSeen.size > 0) {
     problems.push({
       severity: "warning",
       code: "never_observed",
-      message: `${neverSeen.length} IAM role name${neverSeen.length === 1 ? " has" : "s have"} never been seen in a sign-in or token exchange: ${listNames(neverSeen.map((name) => `"${name}"`))}.`,
+      message: `${neverSeen.size} IAM role name${neverSeen.size === 1 ? " has" : "s have"} never been seen in a sign-in or token exchange: ${listNames([...neverSeen].map((name) => `"${name}"`))}.`,
       path: `${path}.mappings`,
     });
   }

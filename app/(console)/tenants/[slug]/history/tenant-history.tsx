@@ -124,7 +124,7 @@ export function TenantHistory({
           onRetry={() => void historyQuery.refetch()}
         />
       )}
-      <div className="table-scroll" tabIndex={0} aria-label="Revisions">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Revisions">
         <table className="data history-table">
           <thead>
             <tr>

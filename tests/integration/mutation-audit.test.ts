@@ -11,6 +11,10 @@ import type { Db } from "@/server/db/client";
 import type { ConsoleContext } from "@/server/auth/authorize";
 import { registerClient, revokeClient, rotateClientSecret } from "@/server/clients/manage-clients";
 import { createNextKey, promoteKey } from "@/server/keys/signing-keys";
+import type { ConfigDocument } from "@/server/config-as-code/config-document.types";
+import { exportConfig } from "@/server/config-as-code/export-config";
+import { applyImport, planImport } from "@/server/config-as-code/import-config";
+import { planTenantRollback, rollbackTenant } from "@/server/config-as-code/tenant-history";
 import { createMappings } from "@/server/mappings/create-mappings";
 import { deleteMapping } from "@/server/mappings/delete-mapping";
 import { updateMapping } from "@/server/mappings/update-mapping";
@@ -86,6 +90,10 @@ interface Expected {
 
 type Row = { calls: string; run: () => Promise<Expected> } | { excluded: string };
 
+async function tenantRevision(id: string): Promise<number> {
+  return (await db.tenant.findUniqueOrThrow({ where: { id } })).revision;
+}
+
 async function tenantId(slug: string): Promise<string> {
   return (await db.tenant.findUniqueOrThrow({ where: { slug } })).id;
 }
@@ -123,6 +131,81 @@ const table: Record<string, Row> = {
   "POST /api/console/tenants/[slug]/what-if": {
     excluded:
       "explorer read: applies the proposed mapping change to an in-memory copy only; nothing is written",
+  },
+  "POST /api/console/config/plan": {
+    excluded:
+      "computes what an import would change and writes nothing (the plan is applied by /config/apply)",
+  },
+  "POST /api/console/tenants/[slug]/history/rollback/plan": {
+    excluded: "computes what a rollback would change and writes nothing (applied by /history/rollback)",
+  },
+  "POST /api/console/config/apply": {
+    calls: "applyImport",
+    run: async () => {
+      const slug = unique("org");
+      const tenant = await createTenant(db, boot, { slug, name: "Imported org" });
+      const before = await tenantRevision(tenant.id);
+      // The organisation as exported, plus one mapping of a global template.
+      const exported = JSON.parse(
+        (await exportConfig(db, boot, { tenant: slug, format: "json" })).body,
+      ) as ConfigDocument;
+      const target = exported.tenants[0]!;
+      const template = await db.role.findFirstOrThrow({
+        where: { tenantId: null, key: "read-only-auditor" },
+        include: { permissions: true },
+      });
+      target.roles.push({
+        key: template.key,
+        scope: "global",
+        name: template.name,
+        ...(template.description ? { description: template.description } : {}),
+        permissions: template.permissions.map((item) => item.permissionKey).sort(),
+      });
+      target.mappings.push({
+        subjectType: "GROUP",
+        subject: unique("grp"),
+        role: template.key,
+        scope: "global",
+      });
+      const file = JSON.stringify(exported);
+      const plan = await planImport(db, boot, { file, fileName: "import.json" });
+      await applyImport(db, boot, {
+        file,
+        fileName: "import.json",
+        baseRevisions: Object.fromEntries(plan.tenants.map((item) => [item.slug, item.baseRevision])),
+        baseDigests: Object.fromEntries(plan.tenants.map((item) => [item.slug, item.baseDigest])),
+      });
+      return {
+        action: "config.import",
+        targetId: slug,
+        tenantSlug: slug,
+        before: { revision: before },
+        after: { revision: before + 1, created: false },
+      };
+    },
+  },
+  "POST /api/console/tenants/[slug]/history/rollback": {
+    calls: "rollbackTenant",
+    run: async () => {
+      const slug = unique("org");
+      const tenant = await createTenant(db, boot, { slug, name: "Rolled back org" });
+      const start = await tenantRevision(tenant.id);
+      const role = await scratchRole(slug);
+      await createMappings(db, boot, slug, { subject: unique("grp"), roleIds: [role.id] });
+      const plan = await planTenantRollback(db, boot, slug, { revision: start });
+      await rollbackTenant(db, boot, slug, {
+        revision: start,
+        baseRevision: plan.tenants[0]!.baseRevision,
+        baseDigest: plan.tenants[0]!.baseDigest,
+      });
+      return {
+        action: "config.rollback",
+        targetId: slug,
+        tenantSlug: slug,
+        before: { revision: start + 1 },
+        after: { revision: start + 2, restoredRevision: start },
+      };
+    },
   },
   "POST /api/console/tenants": {
     calls: "createTenant",

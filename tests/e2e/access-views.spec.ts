@@ -68,6 +68,7 @@ test.describe("matrix, explorer and unmapped groups", () => {
     );
 
     // Groups and clients: what each mapped name gets, and through which role.
+    await page.getByLabel("Category").selectOption("IAM role mapping (STS)");
     await page.getByText(/^Groups & clients/).click();
     const groupRow = grid.getByRole("row", { name: /acme-auditors/ });
     await cellOf(groupRow, 4).hover();

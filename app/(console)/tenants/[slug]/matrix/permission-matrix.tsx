@@ -181,11 +181,12 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
     return list;
   }, [matrix.permissions, category, onlyGranted, rows]);
 
-  const from = Math.max(0, Math.floor(scrollLeft / COLUMN_WIDTH) - COLUMN_OVERSCAN);
-  const to = Math.min(
-    columns.length,
-    Math.ceil((scrollLeft + viewportWidth - ROW_HEADER_WIDTH) / COLUMN_WIDTH) + COLUMN_OVERSCAN,
-  );
+  // Filters shrink the grid: positions past its new end count as its end.
+  const across = viewportWidth - ROW_HEADER_WIDTH;
+  const left = Math.min(scrollLeft, Math.max(0, columns.length * COLUMN_WIDTH - across));
+  const down = Math.min(scrollTop, Math.max(0, rows.length * ROW_HEIGHT - viewport / 2));
+  const from = Math.max(0, Math.floor(left / COLUMN_WIDTH) - COLUMN_OVERSCAN);
+  const to = Math.min(columns.length, Math.ceil((left + across) / COLUMN_WIDTH) + COLUMN_OVERSCAN);
   // Category headers over the rendered columns only.
   const groups: { category: string; count: number }[] = [];
   for (const at of columns.slice(from, to)) {
@@ -195,8 +196,8 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
     else groups.push({ category: name, count: 1 });
   }
   const renderedColumns = 1 + (from > 0 ? 1 : 0) + (to - from) + (to < columns.length ? 1 : 0);
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.max(0, Math.floor(down / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((down + viewport) / ROW_HEIGHT) + OVERSCAN);
   const activeRow = Math.min(active.row, Math.max(0, rows.length - 1));
   const activeColumn = Math.min(active.column, Math.max(0, columns.length - 1));
 
@@ -391,6 +392,8 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
             onChange={(event) => {
               setCategory(event.target.value);
               setTip(null);
+              scroller.current?.scrollTo({ left: 0 });
+              setScrollLeft(0);
             }}
           >
             <option value="">All categories</option>

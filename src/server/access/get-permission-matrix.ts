@@ -9,7 +9,7 @@ import { NotFoundError } from "../http/errors";
 import { resolveAccess } from "../sts/resolve-permissions";
 import { buildTenantIndex, type TenantIndexSource } from "../sts/tenant-index";
 import { getTenant } from "../tenants/get-tenant";
-import type { MatrixRole, MatrixSubject, PermissionMatrix } from "./access.types";
+import { encodePositions, type MatrixRole, type MatrixSubject, type PermissionMatrix } from "./access.types";
 
 export async function getPermissionMatrix(
   db: Db,
@@ -81,10 +81,7 @@ export async function getPermissionMatrix(
     key: role.key,
     name: role.name,
     scope: role.tenantId ? "tenant" : "global",
-    grants: rolePermissions
-      .get(role.id)!
-      .map((key) => permissionAt.get(key)!)
-      .sort((a, b) => a - b),
+    grants: encodePositions(rolePermissions.get(role.id)!.map((key) => permissionAt.get(key)!)),
     mappingCount: 0,
   }));
 
@@ -98,7 +95,7 @@ export async function getPermissionMatrix(
         subject: mapping.subject,
         roles: [],
         expiredRoles: [],
-        grants: [],
+        grants: "",
       };
       bySubject.set(key, row);
     }
@@ -118,9 +115,11 @@ export async function getPermissionMatrix(
   for (const row of subjects) {
     row.roles.sort((a, b) => a - b);
     row.expiredRoles.sort((a, b) => a - b);
-    row.grants = resolveAccess(index, row.subjectType, [row.subject], now)
-      .permissions.map((key) => permissionAt.get(key)!)
-      .sort((a, b) => a - b);
+    row.grants = encodePositions(
+      resolveAccess(index, row.subjectType, [row.subject], now).permissions.map((key) =>
+        permissionAt.get(key)!,
+      ),
+    );
   }
 
   return {

@@ -10,7 +10,7 @@ import Link from "next/link";
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { plural } from "@/components/format";
 import { SearchBox } from "@/components/table-controls";
-import type { PermissionMatrix } from "@/server/access/access.types";
+import { decodePositions, type PermissionMatrix } from "@/server/access/access.types";
 
 const ROW_HEIGHT = 40;
 const OVERSCAN = 4;
@@ -30,7 +30,20 @@ interface Row {
   source: number;
 }
 
-function explain(matrix: PermissionMatrix, view: View, row: Row, permission: number): string {
+/** A position set (see encodePositions) as one flag per permission. */
+function toFlags(encoded: string, size: number): Uint8Array {
+  const flags = new Uint8Array(size);
+  for (const at of decodePositions(encoded)) flags[at] = 1;
+  return flags;
+}
+
+function explain(
+  matrix: PermissionMatrix,
+  roleBits: Uint8Array[],
+  view: View,
+  row: Row,
+  permission: number,
+): string {
   const key = matrix.permissions[permission]!.key;
   if (view === "roles") {
     const role = matrix.roles[row.source]!;
@@ -41,10 +54,10 @@ function explain(matrix: PermissionMatrix, view: View, row: Row, permission: num
       : `${role.name} (${role.key}) does not hold ${key}.`;
   }
   const subject = matrix.subjects[row.source]!;
-  const via = subject.roles.filter((at) => matrix.roles[at]!.grants.includes(permission));
+  const via = subject.roles.filter((at) => roleBits[at]![permission] === 1);
   const names = via.map((at) => `${matrix.roles[at]!.name} (${matrix.roles[at]!.key})`);
   if (row.granted[permission]) return `${subject.subject} gets ${key} through ${names.join(", ")}.`;
-  const expired = subject.expiredRoles.filter((at) => matrix.roles[at]!.grants.includes(permission));
+  const expired = subject.expiredRoles.filter((at) => roleBits[at]![permission] === 1);
   if (matrix.tenant.status === "DISABLED" && via.length > 0)
     return `${subject.subject} would get ${key} through ${names.join(", ")}, but the organisation is disabled.`;
   if (expired.length > 0)
@@ -130,20 +143,19 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
     [matrix.permissions],
   );
 
+  const roleBits = useMemo(
+    () => matrix.roles.map((role) => toFlags(role.grants, matrix.permissions.length)),
+    [matrix],
+  );
   const allRows = useMemo<Row[]>(() => {
     const size = matrix.permissions.length;
-    const bits = (grants: number[]) => {
-      const granted = new Uint8Array(size);
-      for (const at of grants) granted[at] = 1;
-      return granted;
-    };
     if (view === "roles")
       return matrix.roles.map((role, source) => ({
         id: role.id,
         label: role.name,
         detail: `${role.key} · ${role.scope === "global" ? "global" : "organisation"}`,
         kind: "role",
-        granted: bits(role.grants),
+        granted: roleBits[source]!,
         source,
       }));
     return matrix.subjects.map((subject, source) => ({
@@ -154,10 +166,10 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
         ` · ${plural(subject.roles.length, "role")}` +
         (subject.expiredRoles.length > 0 ? ` · ${subject.expiredRoles.length} expired` : ""),
       kind: subject.subjectType,
-      granted: bits(subject.grants),
+      granted: toFlags(subject.grants, size),
       source,
     }));
-  }, [matrix, view]);
+  }, [matrix, view, roleBits]);
 
   const needle = search.trim().toLowerCase();
   const rows = useMemo(
@@ -225,13 +237,13 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
       // Below the cell, or above it near the bottom of the window.
       const below = box.bottom + 96 < window.innerHeight;
       setTip({
-        text: explain(matrix, view, row, permission),
+        text: explain(matrix, roleBits, view, row, permission),
         x: box.left + box.width / 2,
         y: below ? box.bottom + 6 : box.top - 6,
         above: !below,
       });
     },
-    [rows, columns, matrix, view],
+    [rows, columns, matrix, roleBits, view],
   );
 
   // After keyboard movement, focus the active cell once it is rendered.
@@ -311,7 +323,7 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
         if (view === "roles") return "x";
         const subject = matrix.subjects[row.source]!;
         return subject.roles
-          .filter((at) => matrix.roles[at]!.grants.includes(permission))
+          .filter((at) => roleBits[at]![permission] === 1)
           .map((at) => matrix.roles[at]!.key)
           .join(" ");
       });

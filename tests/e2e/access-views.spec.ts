@@ -66,6 +66,7 @@ test.describe("matrix, explorer and unmapped groups", () => {
     await expect(tooltip).toHaveText(
       /Read-only auditor \(read-only-auditor\) (holds|does not hold) WALLET_UNIT_/,
     );
+    await page.screenshot({ path: `${SCREENS}/matrix-all-categories.png` });
 
     // Groups and clients: what each mapped name gets, and through which role.
     await page.getByLabel("Category").selectOption("IAM role mapping (STS)");
@@ -149,6 +150,8 @@ test.describe("matrix, explorer and unmapped groups", () => {
     await page.getByRole("button", { name: "Explain access" }).click();
     await expect(names.getByRole("row", { name: /Domain Users/ })).toContainText("Matches nothing");
     await page.screenshot({ path: `${SCREENS}/explorer.png`, fullPage: true });
+    await result.getByRole("heading", { name: "Names given" }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/explorer-results.png` });
 
     // The token itself never went to the console, in any request body, URL or header.
     expect(sentToConsole.length).toBeGreaterThan(0);

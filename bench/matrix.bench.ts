@@ -30,7 +30,7 @@ const GROUPS = 400;
 const MAPPINGS = 900;
 const BOOTSTRAP_ROLE = "ONE_STS_ADMIN";
 
-async function seedMatrixTenant(url: string): Promise<void> {
+export async function seedMatrixTenant(url: string): Promise<void> {
   const db = createPrismaClient(url, 4);
   await importPermissionCatalog(db, await readCatalogFile());
   await db.$disconnect();

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { canReadTenant } from "@/server/auth/authorize";
 import { requireConsolePage } from "@/server/auth/require-permission";
 import { getDb } from "@/server/db/client";
 import { listPermissions } from "@/server/permissions/list-permissions";
+import { listTenants } from "@/server/tenants/list-tenants";
 import { AccessLookup } from "./access-lookup";
 import { UnmappedGroups } from "./unmapped-groups";
 import "../access-views.css";
@@ -17,13 +17,11 @@ export default async function AccessLookupPage({
   const context = await requireConsolePage();
   const query = await searchParams;
   const db = getDb();
-  const [tenants, catalog] = await Promise.all([
-    db.tenant.findMany({ select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } }),
-    listPermissions(db),
-  ]);
+  const [tenants, catalog] = await Promise.all([listTenants(db, context), listPermissions(db)]);
   const readable = tenants
-    .filter((tenant) => canReadTenant(context, tenant.id))
-    .map((tenant) => ({ slug: tenant.slug, name: tenant.name }));
+    .filter((tenant) => tenant.can.read)
+    .map((tenant) => ({ slug: tenant.slug, name: tenant.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return (
     <>
       <div className="page-header">

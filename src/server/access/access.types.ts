@@ -67,6 +67,28 @@ export const unmappedQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
 
+/**
+ * A set of small non-negative integers as hex: character i holds positions 4i…4i+3 (bit j = 4i+j).
+ * 300 roles × 200 permissions travel as 15 KB instead of a quarter of a megabyte of number arrays.
+ */
+export function encodePositions(positions: Iterable<number>): string {
+  const nibbles: number[] = [];
+  for (const at of positions) {
+    while (nibbles.length <= at >> 2) nibbles.push(0);
+    nibbles[at >> 2]! |= 1 << (at & 3);
+  }
+  return nibbles.map((nibble) => nibble.toString(16)).join("");
+}
+
+export function decodePositions(encoded: string): number[] {
+  const positions: number[] = [];
+  for (let index = 0; index < encoded.length; index += 1) {
+    const nibble = parseInt(encoded[index]!, 16);
+    for (let bit = 0; bit < 4; bit += 1) if (nibble & (1 << bit)) positions.push(index * 4 + bit);
+  }
+  return positions;
+}
+
 export interface MatrixPermission {
   key: string;
   category: string;
@@ -79,8 +101,8 @@ export interface MatrixRole {
   key: string;
   name: string;
   scope: RoleScope;
-  /** Positions in `PermissionMatrix.permissions` this role holds. */
-  grants: number[];
+  /** Positions in `PermissionMatrix.permissions` this role holds, as a position set (encodePositions). */
+  grants: string;
   /** Live mappings of this role here. */
   mappingCount: number;
 }
@@ -92,8 +114,8 @@ export interface MatrixSubject {
   roles: number[];
   /** Roles mapped only through expired mappings (they grant nothing). */
   expiredRoles: number[];
-  /** Positions in `PermissionMatrix.permissions` in force for this subject alone (the resolver's answer). */
-  grants: number[];
+  /** Positions in `PermissionMatrix.permissions` in force for this subject alone (the resolver's answer), as a position set. */
+  grants: string;
 }
 
 export interface PermissionMatrix {

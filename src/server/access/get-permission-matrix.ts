@@ -1,15 +1,15 @@
 /**
  * A tenant's permission matrix: every usable role × the catalog, and every mapped subject × the
- * catalog. Subject rows are the resolver's own answer for that subject (explainAccess), so the matrix
+ * catalog. Subject rows are the resolver's own answer for that subject (resolveAccess), so the matrix
  * never disagrees with the resolve API or the SQL view.
  */
 import type { ConsoleContext } from "../auth/authorize";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../http/errors";
-import { explainAccess } from "../sts/resolve-permissions";
-import { buildTenantIndex, loadTenantIndexSource } from "../sts/tenant-index";
+import { resolveAccess } from "../sts/resolve-permissions";
+import { buildTenantIndex, type TenantIndexSource } from "../sts/tenant-index";
 import { getTenant } from "../tenants/get-tenant";
-import type { MatrixRole, MatrixSubject, PermissionMatrix } from "./access.types";
+import { encodePositions, type MatrixRole, type MatrixSubject, type PermissionMatrix } from "./access.types";
 
 export async function getPermissionMatrix(
   db: Db,
@@ -18,26 +18,60 @@ export async function getPermissionMatrix(
   now = Date.now(),
 ): Promise<PermissionMatrix> {
   const tenant = await getTenant(db, context, slug);
-  const [catalog, roleRows, source] = await Promise.all([
+  // Flat reads (no nested relation loading): 300 roles with 12,000 role permissions and a thousand
+  // mappings load in a few milliseconds. The index rows are assembled from them, then indexed and
+  // resolved by the same code as every token exchange.
+  const [catalog, roleRows, mappingRows, tenantRow] = await Promise.all([
     db.permission.findMany({
       orderBy: [{ category: "asc" }, { key: "asc" }],
-      select: { key: true, category: true, description: true, deprecatedAt: true },
+      select: { key: true, category: true, description: true, deprecatedAt: true, bit: true },
     }),
-    db.role.findMany({
-      where: { OR: [{ tenantId: tenant.id }, { tenantId: null }] },
-      select: {
-        id: true,
-        key: true,
-        name: true,
-        tenantId: true,
-        permissions: { select: { permissionKey: true } },
-      },
-      orderBy: [{ tenantId: { sort: "asc", nulls: "last" } }, { name: "asc" }, { key: "asc" }],
+    // Permission keys are UPPER_SNAKE: one space-separated string per role is the cheapest to read.
+    db.$queryRaw<
+      { id: string; key: string; name: string; tenantId: string | null; permissions: string | null }[]
+    >`
+      SELECT r."id"::text AS "id", r."key", r."name", r."tenantId"::text AS "tenantId",
+             string_agg(rp."permissionKey", ' ') AS "permissions"
+      FROM "Role" r LEFT JOIN "RolePermission" rp ON rp."roleId" = r."id"
+      WHERE r."tenantId" = ${tenant.id}::uuid OR r."tenantId" IS NULL
+      GROUP BY r."id"
+      ORDER BY r."tenantId" NULLS LAST, r."name", r."key"`,
+    db.mapping.findMany({
+      where: { tenantId: tenant.id },
+      select: { id: true, subject: true, subjectType: true, expiresAt: true, roleId: true },
     }),
-    loadTenantIndexSource(db, tenant.id),
+    db.tenant.findUnique({
+      where: { id: tenant.id },
+      select: { id: true, slug: true, name: true, status: true, revision: true },
+    }),
   ]);
+  const bitRows = catalog.filter((permission) => permission.bit !== null);
+  const rolePermissions = new Map(
+    roleRows.map((role) => [role.id, role.permissions ? role.permissions.split(" ") : []]),
+  );
   // Deleted between the two reads.
-  if (!source) throw new NotFoundError(`No organisation "${slug}".`);
+  if (!tenantRow) throw new NotFoundError(`No organisation "${slug}".`);
+  const indexRoles = new Map(
+    roleRows.map((role) => [
+      role.id,
+      {
+        id: role.id,
+        key: role.key,
+        permissions: rolePermissions.get(role.id)!.map((permissionKey) => ({ permissionKey })),
+      },
+    ]),
+  );
+  const source: TenantIndexSource = {
+    tenant: tenantRow,
+    mappings: mappingRows.map((mapping) => ({
+      id: mapping.id,
+      subject: mapping.subject,
+      subjectType: mapping.subjectType,
+      expiresAt: mapping.expiresAt,
+      role: indexRoles.get(mapping.roleId)!,
+    })),
+    bitRows,
+  };
   const index = buildTenantIndex(source);
 
   const permissionAt = new Map(catalog.map((permission, at) => [permission.key, at]));
@@ -47,7 +81,7 @@ export async function getPermissionMatrix(
     key: role.key,
     name: role.name,
     scope: role.tenantId ? "tenant" : "global",
-    grants: role.permissions.map((item) => permissionAt.get(item.permissionKey)!).sort((a, b) => a - b),
+    grants: encodePositions(rolePermissions.get(role.id)!.map((key) => permissionAt.get(key)!)),
     mappingCount: 0,
   }));
 
@@ -61,7 +95,7 @@ export async function getPermissionMatrix(
         subject: mapping.subject,
         roles: [],
         expiredRoles: [],
-        grants: [],
+        grants: "",
       };
       bySubject.set(key, row);
     }
@@ -81,9 +115,11 @@ export async function getPermissionMatrix(
   for (const row of subjects) {
     row.roles.sort((a, b) => a - b);
     row.expiredRoles.sort((a, b) => a - b);
-    row.grants = explainAccess(index, row.subjectType, [row.subject], now)
-      .permissions.map((key) => permissionAt.get(key)!)
-      .sort((a, b) => a - b);
+    row.grants = encodePositions(
+      resolveAccess(index, row.subjectType, [row.subject], now).permissions.map((key) =>
+        permissionAt.get(key)!,
+      ),
+    );
   }
 
   return {

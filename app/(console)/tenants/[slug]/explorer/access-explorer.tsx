@@ -26,6 +26,8 @@ interface Props {
   roles: RoleOption[];
   permissions: { key: string; category: string }[];
   claimPaths: { role: string; groups: string; separator: string | null };
+  /** Whether the user may add mappings here (links to the mapping form). */
+  mayMap: boolean;
   initialGroups: string[];
   initialPermission: string;
 }
@@ -39,6 +41,7 @@ function parseNames(text: string): string[] {
 
 export function AccessExplorer({
   tenant,
+  mayMap,
   roles,
   permissions,
   claimPaths,
@@ -232,9 +235,11 @@ export function AccessExplorer({
         {explain.isError && <ErrorAlert error={explain.error} />}
       </section>
 
-      {explain.data && <ExplanationView explanation={explain.data} tenantName={tenant.name} slug={slug} />}
+      {explain.data && (
+        <ExplanationView explanation={explain.data} tenantName={tenant.name} slug={slug} mayMap={mayMap} />
+      )}
 
-      <WhatIfPanel slug={slug} roles={roles} explanation={explain.data} groups={asked} />
+      <WhatIfPanel slug={slug} roles={roles} explanation={explain.data} groups={asked} mayMap={mayMap} />
       <WhoHasPanel slug={slug} permissions={permissions} initialPermission={initialPermission} />
     </div>
   );
@@ -244,10 +249,12 @@ function ExplanationView({
   explanation,
   tenantName,
   slug,
+  mayMap,
 }: {
   explanation: Explanation;
   tenantName: string;
   slug: string;
+  mayMap: boolean;
 }) {
   const [filter, setFilter] = useState("");
   const { resolution } = explanation;
@@ -292,7 +299,7 @@ function ExplanationView({
         </div>
       )}
 
-      <h3>Names given</h3>
+      <h3 className="section-gap">Names given</h3>
       <div className="table-scroll">
         <table className="data" aria-label="Names and the roles they map to">
           <thead>
@@ -336,7 +343,7 @@ function ExplanationView({
                       {miss.difference})
                     </div>
                   ))}
-                  {subject.roles.length === 0 && explanation.subjectType === "GROUP" && (
+                  {mayMap && subject.roles.length === 0 && explanation.subjectType === "GROUP" && (
                     <div className="small">
                       <Link
                         href={`/tenants/${slug}/mappings?new=1&subject=${encodeURIComponent(subject.subject)}`}
@@ -445,11 +452,13 @@ function WhatIfPanel({
   roles,
   explanation,
   groups,
+  mayMap,
 }: {
   slug: string;
   roles: RoleOption[];
   explanation: Explanation | undefined;
   groups: string[];
+  mayMap: boolean;
 }) {
   const [op, setOp] = useState<"add" | "remove">("add");
   const [subject, setSubject] = useState("");
@@ -578,7 +587,7 @@ function WhatIfPanel({
           {answer.change.note && <p className="small muted">{answer.change.note}</p>}
           <DiffChips label={`“${answer.change.subject}” alone`} diff={answer.subject} />
           {answer.groups && <DiffChips label="The names explained above, together" diff={answer.groups} />}
-          {answer.change.op === "add" && !answer.change.noop && (
+          {mayMap && answer.change.op === "add" && !answer.change.noop && (
             <p className="small section-gap">
               <Link
                 href={`/tenants/${slug}/mappings?new=1&subject=${encodeURIComponent(answer.change.subject)}`}

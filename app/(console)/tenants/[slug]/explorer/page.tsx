@@ -43,6 +43,7 @@ export default async function TenantExplorerPage({
       </div>
       <AccessExplorer
         tenant={{ slug: tenant.slug, name: tenant.name, status: tenant.status }}
+        mayMap={tenant.can.create}
         roles={roles.map((role) => ({ id: role.id, key: role.key, name: role.name, scope: role.scope }))}
         permissions={catalog.permissions.map((permission) => ({
           key: permission.key,

@@ -2,18 +2,21 @@
 
 /**
  * Roles × permissions and groups/clients × permissions. Large tenants (300 roles × 200 permissions)
- * stay responsive: only the rows in view are rendered (fixed row height, spacer rows above and below),
- * rows are memoised so scrolling mounts only the rows that appear, and hover/focus explanations live in
- * one tooltip instead of one per cell. Keyboard: Tab into the grid, arrows/Home/End/PageUp/PageDown move.
+ * stay responsive: only the rows and columns in view are rendered (fixed sizes, spacers around them),
+ * rows are memoised so vertical scrolling mounts only the rows that appear, and hover/focus explanations
+ * live in one tooltip instead of one per cell. Keyboard: Tab into the grid, arrows/Home/End/PageUp/PageDown move.
  */
 import Link from "next/link";
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { plural } from "@/components/format";
 import { SearchBox } from "@/components/table-controls";
-import type { PermissionMatrix } from "@/server/access/access.types";
+import { decodePositions, type PermissionMatrix } from "@/server/access/access.types";
 
 const ROW_HEIGHT = 40;
-const OVERSCAN = 8;
+const OVERSCAN = 4;
+const COLUMN_WIDTH = 30;
+const ROW_HEADER_WIDTH = 290;
+const COLUMN_OVERSCAN = 4;
 
 type View = "roles" | "subjects";
 
@@ -27,7 +30,20 @@ interface Row {
   source: number;
 }
 
-function explain(matrix: PermissionMatrix, view: View, row: Row, permission: number): string {
+/** A position set (see encodePositions) as one flag per permission. */
+function toFlags(encoded: string, size: number): Uint8Array {
+  const flags = new Uint8Array(size);
+  for (const at of decodePositions(encoded)) flags[at] = 1;
+  return flags;
+}
+
+function explain(
+  matrix: PermissionMatrix,
+  roleBits: Uint8Array[],
+  view: View,
+  row: Row,
+  permission: number,
+): string {
   const key = matrix.permissions[permission]!.key;
   if (view === "roles") {
     const role = matrix.roles[row.source]!;
@@ -38,10 +54,10 @@ function explain(matrix: PermissionMatrix, view: View, row: Row, permission: num
       : `${role.name} (${role.key}) does not hold ${key}.`;
   }
   const subject = matrix.subjects[row.source]!;
-  const via = subject.roles.filter((at) => matrix.roles[at]!.grants.includes(permission));
+  const via = subject.roles.filter((at) => roleBits[at]![permission] === 1);
   const names = via.map((at) => `${matrix.roles[at]!.name} (${matrix.roles[at]!.key})`);
   if (row.granted[permission]) return `${subject.subject} gets ${key} through ${names.join(", ")}.`;
-  const expired = subject.expiredRoles.filter((at) => matrix.roles[at]!.grants.includes(permission));
+  const expired = subject.expiredRoles.filter((at) => roleBits[at]![permission] === 1);
   if (matrix.tenant.status === "DISABLED" && via.length > 0)
     return `${subject.subject} would get ${key} through ${names.join(", ")}, but the organisation is disabled.`;
   if (expired.length > 0)
@@ -59,11 +75,22 @@ interface RowProps {
   row: Row;
   rowIndex: number;
   columns: number[];
+  /** The rendered column range [from, to) of `columns`. */
+  from: number;
+  to: number;
   activeColumn: number;
   tooltipId: string;
 }
 
-const MatrixRow = memo(function MatrixRow({ row, rowIndex, columns, activeColumn, tooltipId }: RowProps) {
+const MatrixRow = memo(function MatrixRow({
+  row,
+  rowIndex,
+  columns,
+  from,
+  to,
+  activeColumn,
+  tooltipId,
+}: RowProps) {
   return (
     <tr aria-rowindex={rowIndex + 3} data-row={rowIndex} style={{ height: ROW_HEIGHT }}>
       <th scope="row" className="matrix-row-header">
@@ -74,12 +101,13 @@ const MatrixRow = memo(function MatrixRow({ row, rowIndex, columns, activeColumn
           {row.detail}
         </code>
       </th>
-      {columns.map((permission, column) => {
+      {from > 0 && <td aria-hidden="true" className="matrix-spacer" />}
+      {columns.slice(from, to).map((permission, offset) => {
+        const column = from + offset;
         const granted = row.granted[permission] === 1;
         return (
           <td
             key={permission}
-            role="gridcell"
             data-column={column}
             tabIndex={column === activeColumn ? 0 : -1}
             className={granted ? "matrix-cell granted" : "matrix-cell"}
@@ -90,6 +118,7 @@ const MatrixRow = memo(function MatrixRow({ row, rowIndex, columns, activeColumn
           </td>
         );
       })}
+      {to < columns.length && <td aria-hidden="true" className="matrix-spacer" />}
     </tr>
   );
 });
@@ -104,6 +133,8 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
   const [tip, setTip] = useState<{ text: string; x: number; y: number; above: boolean } | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
+  const [scrollLeft, setScrollLeft] = useState(0);
+  const [viewportWidth, setViewportWidth] = useState(1000);
   const scroller = useRef<HTMLDivElement>(null);
   const focusPending = useRef(false);
 
@@ -112,20 +143,19 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
     [matrix.permissions],
   );
 
+  const roleBits = useMemo(
+    () => matrix.roles.map((role) => toFlags(role.grants, matrix.permissions.length)),
+    [matrix],
+  );
   const allRows = useMemo<Row[]>(() => {
     const size = matrix.permissions.length;
-    const bits = (grants: number[]) => {
-      const granted = new Uint8Array(size);
-      for (const at of grants) granted[at] = 1;
-      return granted;
-    };
     if (view === "roles")
       return matrix.roles.map((role, source) => ({
         id: role.id,
         label: role.name,
         detail: `${role.key} · ${role.scope === "global" ? "global" : "organisation"}`,
         kind: "role",
-        granted: bits(role.grants),
+        granted: roleBits[source]!,
         source,
       }));
     return matrix.subjects.map((subject, source) => ({
@@ -136,10 +166,10 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
         ` · ${plural(subject.roles.length, "role")}` +
         (subject.expiredRoles.length > 0 ? ` · ${subject.expiredRoles.length} expired` : ""),
       kind: subject.subjectType,
-      granted: bits(subject.grants),
+      granted: toFlags(subject.grants, size),
       source,
     }));
-  }, [matrix, view]);
+  }, [matrix, view, roleBits]);
 
   const needle = search.trim().toLowerCase();
   const rows = useMemo(
@@ -162,26 +192,34 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
     });
     return list;
   }, [matrix.permissions, category, onlyGranted, rows]);
-  const groups = useMemo(() => {
-    const spans: { category: string; count: number }[] = [];
-    for (const at of columns) {
-      const name = matrix.permissions[at]!.category;
-      const last = spans.at(-1);
-      if (last && last.category === name) last.count += 1;
-      else spans.push({ category: name, count: 1 });
-    }
-    return spans;
-  }, [columns, matrix.permissions]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  // Filters shrink the grid: positions past its new end count as its end.
+  const across = viewportWidth - ROW_HEADER_WIDTH;
+  const left = Math.min(scrollLeft, Math.max(0, columns.length * COLUMN_WIDTH - across));
+  const down = Math.min(scrollTop, Math.max(0, rows.length * ROW_HEIGHT - viewport / 2));
+  const from = Math.max(0, Math.floor(left / COLUMN_WIDTH) - COLUMN_OVERSCAN);
+  const to = Math.min(columns.length, Math.ceil((left + across) / COLUMN_WIDTH) + COLUMN_OVERSCAN);
+  // Category headers over the rendered columns only.
+  const groups: { category: string; count: number }[] = [];
+  for (const at of columns.slice(from, to)) {
+    const name = matrix.permissions[at]!.category;
+    const last = groups.at(-1);
+    if (last && last.category === name) last.count += 1;
+    else groups.push({ category: name, count: 1 });
+  }
+  const renderedColumns = 1 + (from > 0 ? 1 : 0) + (to - from) + (to < columns.length ? 1 : 0);
+  const first = Math.max(0, Math.floor(down / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((down + viewport) / ROW_HEIGHT) + OVERSCAN);
   const activeRow = Math.min(active.row, Math.max(0, rows.length - 1));
   const activeColumn = Math.min(active.column, Math.max(0, columns.length - 1));
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    const measure = () => setViewport(element.clientHeight);
+    const measure = () => {
+      setViewport(element.clientHeight);
+      setViewportWidth(element.clientWidth);
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
@@ -199,13 +237,13 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
       // Below the cell, or above it near the bottom of the window.
       const below = box.bottom + 96 < window.innerHeight;
       setTip({
-        text: explain(matrix, view, row, permission),
+        text: explain(matrix, roleBits, view, row, permission),
         x: box.left + box.width / 2,
         y: below ? box.bottom + 6 : box.top - 6,
         above: !below,
       });
     },
-    [rows, columns, matrix, view],
+    [rows, columns, matrix, roleBits, view],
   );
 
   // After keyboard movement, focus the active cell once it is rendered.
@@ -236,6 +274,11 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
       if (top < element.scrollTop) element.scrollTop = top;
       else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight - headerSpace)
         element.scrollTop = top + ROW_HEIGHT - element.clientHeight + headerSpace;
+      const left = nextColumn * COLUMN_WIDTH;
+      const across = element.clientWidth - ROW_HEADER_WIDTH;
+      if (left < element.scrollLeft) element.scrollLeft = left;
+      else if (left + COLUMN_WIDTH > element.scrollLeft + across)
+        element.scrollLeft = left + COLUMN_WIDTH - across;
     }
   };
 
@@ -280,7 +323,7 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
         if (view === "roles") return "x";
         const subject = matrix.subjects[row.source]!;
         return subject.roles
-          .filter((at) => matrix.roles[at]!.grants.includes(permission))
+          .filter((at) => roleBits[at]![permission] === 1)
           .map((at) => matrix.roles[at]!.key)
           .join(" ");
       });
@@ -361,6 +404,8 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
             onChange={(event) => {
               setCategory(event.target.value);
               setTip(null);
+              scroller.current?.scrollTo({ left: 0 });
+              setScrollLeft(0);
             }}
           >
             <option value="">All categories</option>
@@ -400,6 +445,7 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
           className="matrix-scroll"
           onScroll={(event) => {
             setScrollTop(event.currentTarget.scrollTop);
+            setScrollLeft(event.currentTarget.scrollLeft);
             setTip(null);
           }}
           onMouseOver={(event) => {
@@ -426,12 +472,22 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
             aria-labelledby="matrix-title"
             aria-rowcount={rows.length + 2}
             aria-colcount={columns.length + 1}
+            style={{ width: ROW_HEADER_WIDTH + columns.length * COLUMN_WIDTH }}
           >
+            <colgroup>
+              <col style={{ width: ROW_HEADER_WIDTH }} />
+              {from > 0 && <col style={{ width: from * COLUMN_WIDTH }} />}
+              {columns.slice(from, to).map((at) => (
+                <col key={at} style={{ width: COLUMN_WIDTH }} />
+              ))}
+              {to < columns.length && <col style={{ width: (columns.length - to) * COLUMN_WIDTH }} />}
+            </colgroup>
             <thead>
               <tr className="matrix-categories" aria-rowindex={1}>
                 <th scope="col" rowSpan={2} className="matrix-corner">
                   {view === "roles" ? "Role" : "IAM role / client"}
                 </th>
+                {from > 0 && <th aria-hidden="true" className="matrix-spacer" />}
                 {groups.map((group, index) => (
                   <th
                     key={`${group.category}-${index}`}
@@ -447,9 +503,11 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
                     )}
                   </th>
                 ))}
+                {to < columns.length && <th aria-hidden="true" className="matrix-spacer" />}
               </tr>
               <tr className="matrix-keys" aria-rowindex={2}>
-                {columns.map((at) => {
+                {from > 0 && <th aria-hidden="true" className="matrix-spacer" />}
+                {columns.slice(from, to).map((at) => {
                   const permission = matrix.permissions[at]!;
                   return (
                     <th
@@ -462,12 +520,13 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
                     </th>
                   );
                 })}
+                {to < columns.length && <th aria-hidden="true" className="matrix-spacer" />}
               </tr>
             </thead>
             <tbody>
               {first > 0 && (
                 <tr aria-hidden="true" style={{ height: first * ROW_HEIGHT }}>
-                  <td colSpan={columns.length + 1} />
+                  <td colSpan={renderedColumns} />
                 </tr>
               )}
               {rows.slice(first, last).map((row, offset) => (
@@ -476,13 +535,15 @@ export function PermissionMatrixView({ matrix }: { matrix: PermissionMatrix }) {
                   row={row}
                   rowIndex={first + offset}
                   columns={columns}
+                  from={from}
+                  to={to}
                   activeColumn={first + offset === activeRow ? activeColumn : -1}
                   tooltipId={tooltipId}
                 />
               ))}
               {last < rows.length && (
                 <tr aria-hidden="true" style={{ height: (rows.length - last) * ROW_HEIGHT }}>
-                  <td colSpan={columns.length + 1} />
+                  <td colSpan={renderedColumns} />
                 </tr>
               )}
             </tbody>

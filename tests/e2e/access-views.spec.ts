@@ -18,7 +18,17 @@ test.describe("matrix, explorer and unmapped groups", () => {
     await expect(page.getByRole("heading", { name: "Permission matrix" })).toBeVisible();
     await expect(
       page.getByRole("navigation", { name: "Organisation sections" }).getByRole("link"),
-    ).toHaveText(["Overview", "Mappings", "Roles", "Matrix", "Explorer", "Unmapped groups"]);
+    ).toHaveText([
+      "Overview",
+      "Mappings",
+      "Roles",
+      "Matrix",
+      "Explorer",
+      "Unmapped groups",
+      "Audit",
+      "History",
+      "Config as code",
+    ]);
     const grid = page.getByRole("grid");
     await expect(grid).toBeVisible();
 

@@ -113,6 +113,47 @@ describe("resolveAccess", () => {
   });
 });
 
+describe("bitmask encoding across resolutions", () => {
+  it("equals Buffer's base64url of the held bits, whatever the previous resolution held", () => {
+    // Deterministic pseudo-random catalog: 100 permissions with scattered bits up to 250.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const keys = Array.from({ length: 100 }, (_, at) => `P_${String(at).padStart(3, "0")}`);
+    const bits = keys.map((key, at) => ({
+      key,
+      bit: at * 2 + Math.floor(random() * 2) + (at > 60 ? 50 : 0),
+    }));
+    const roles = Array.from({ length: 12 }, (_, at) =>
+      role(
+        `r${at}`,
+        `role-${at}`,
+        keys.filter(() => random() < 0.2 + at / 40),
+      ),
+    );
+    const big = buildTenantIndex(
+      {
+        tenant: { id: "t-2", slug: "big", name: "Big", status: "ACTIVE", revision: 1 },
+        mappings: roles.map((item, at) => mapping(`g${at}`, item)),
+        bitRows: bits,
+      },
+      NOW,
+    );
+    const bitOf = new Map(bits.map((row) => [row.key, row.bit]));
+    // Wide then narrow then wide again: scratch space from one resolution must not leak into the next.
+    for (const groups of [
+      ["g11", "g10"],
+      ["g0"],
+      ["g3", "g7", "g11"],
+      ["nobody"],
+      ["g1"],
+      ["g0", "g1", "g2"],
+    ]) {
+      const access = resolveAccess(big, "GROUP", groups, NOW);
+      expect(access.bitmask).toBe(encodeBitmask(access.permissions.map((key) => bitOf.get(key)!)));
+    }
+  });
+});
+
 describe("explainAccess", () => {
   it("names the subject and role behind every permission", () => {
     const resolution = explainAccess(index(), "GROUP", ["readers", "Domain Admins"], NOW);

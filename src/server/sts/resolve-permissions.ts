@@ -36,7 +36,7 @@ export function encodeBitmask(bits: Iterable<number>): string | undefined {
 
 interface Matched {
   access: Access;
-  /** The live grants that matched, in subject order (each subject once). */
+  /** The live grants that matched, in subject order (each subject once); collected for explanations only. */
   grants: IndexedGrant[];
 }
 
@@ -47,11 +47,44 @@ function distinct(subjects: readonly string[]): readonly string[] {
   return seen.size === subjects.length ? subjects : [...seen];
 }
 
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** base64url (no padding) of the first `length` bytes: the same text as Buffer's, without a Buffer. */
+function base64url(bytes: Uint8Array, length: number): string {
+  let out = "";
+  let at = 0;
+  for (; at + 2 < length; at += 3) {
+    const n = (bytes[at]! << 16) | (bytes[at + 1]! << 8) | bytes[at + 2]!;
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]! + BASE64URL[n & 63]!;
+  }
+  if (length - at === 1) {
+    const n = bytes[at]! << 16;
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]!;
+  } else if (length - at === 2) {
+    const n = (bytes[at]! << 16) | (bytes[at + 1]! << 8);
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]!;
+  }
+  return out;
+}
+
+/**
+ * Scratch space reused by every resolution (resolution is synchronous, so one set per process is
+ * enough): allocating typed arrays costs more than the rest of a small resolution.
+ */
+const scratch = {
+  /** roleStamp[role] === stamp ⇔ the role was seen in the current resolution. */
+  roleStamp: new Uint32Array(256),
+  stamp: 0,
+  held: new Uint32Array(16),
+  bytes: new Uint8Array(64),
+};
+
 function match(
   index: TenantIndex,
   subjectType: SubjectType,
   subjects: readonly string[],
   now: number,
+  collectGrants: boolean,
 ): Matched {
   const tenant = { id: index.tenantId, slug: index.slug, status: index.status };
   const unique = distinct(subjects);
@@ -64,8 +97,14 @@ function match(
   const bySubject = index.grants[subjectType];
   const roles = index.roles;
   const wordCount = roles[0]?.words.length ?? 1;
-  const held = new Uint32Array(wordCount);
-  const roleSeen = new Uint8Array(roles.length);
+  if (scratch.held.length < wordCount) scratch.held = new Uint32Array(wordCount * 2);
+  const held = scratch.held.fill(0, 0, wordCount);
+  if (scratch.roleStamp.length < roles.length || scratch.stamp === 0xffffffff) {
+    scratch.roleStamp = new Uint32Array(Math.max(roles.length * 2, scratch.roleStamp.length));
+    scratch.stamp = 0;
+  }
+  const roleStamp = scratch.roleStamp;
+  const stamp = (scratch.stamp += 1);
   let roleCount = 0;
   const matched: IndexedGrant[] = [];
   const unmapped: string[] = [];
@@ -78,9 +117,9 @@ function match(
         const grant = grants[g]!;
         if (grant.expiresAt !== null && grant.expiresAt <= now) continue;
         live = true;
-        matched.push(grant);
-        if (roleSeen[grant.role] === 1) continue;
-        roleSeen[grant.role] = 1;
+        if (collectGrants) matched.push(grant);
+        if (roleStamp[grant.role] === stamp) continue;
+        roleStamp[grant.role] = stamp;
         roleCount += 1;
         const words = roles[grant.role]!.words;
         for (let word = 0; word < wordCount; word += 1) held[word]! |= words[word]!;
@@ -91,10 +130,9 @@ function match(
   // Roles are indexed in key order: walking the seen flags yields sorted keys without a sort.
   const roleKeys: string[] = new Array<string>(roleCount);
   for (let role = 0, out = 0; out < roleCount; role += 1) {
-    if (roleSeen[role] === 1) roleKeys[out++] = roles[role]!.key;
+    if (roleStamp[role] === stamp) roleKeys[out++] = roles[role]!.key;
   }
   const permissions: string[] = [];
-  let bytes: Uint8Array | undefined;
   let highestBit = -1;
   for (let word = 0; word < wordCount; word += 1) {
     let value = held[word]!;
@@ -104,21 +142,19 @@ function match(
       permissions.push(index.permissionKeys[position]!);
       const bit = index.catalogBits[position]!;
       if (bit >= 0) {
-        bytes ??= new Uint8Array(64);
-        if (bit >> 3 >= bytes.length) {
-          const grown = new Uint8Array(Math.max(bytes.length * 2, (bit >> 3) + 1));
-          grown.set(bytes);
-          bytes = grown;
+        if (highestBit < 0) scratch.bytes.fill(0);
+        if (bit >> 3 >= scratch.bytes.length) {
+          const grown = new Uint8Array(Math.max(scratch.bytes.length * 2, (bit >> 3) + 1));
+          grown.set(scratch.bytes);
+          scratch.bytes = grown;
         }
-        bytes[bit >> 3]! |= 1 << (bit & 7);
+        scratch.bytes[bit >> 3]! |= 1 << (bit & 7);
         if (bit > highestBit) highestBit = bit;
       }
       value ^= low;
     }
   }
-  const bitmask = bytes
-    ? Buffer.from(bytes.buffer, 0, (highestBit >> 3) + 1).toString("base64url")
-    : undefined;
+  const bitmask = highestBit >= 0 ? base64url(scratch.bytes, (highestBit >> 3) + 1) : undefined;
   return {
     access: {
       tenant,
@@ -138,7 +174,7 @@ export function resolveAccess(
   subjects: readonly string[],
   now = Date.now(),
 ): Access {
-  return match(index, subjectType, subjects, now).access;
+  return match(index, subjectType, subjects, now, false).access;
 }
 
 /**
@@ -175,7 +211,7 @@ export function explainAccess(
   subjects: readonly string[],
   now = Date.now(),
 ): Resolution {
-  const matched = match(index, subjectType, subjects, now);
+  const matched = match(index, subjectType, subjects, now, true);
   const lists: ProvenanceEntry[][] = matched.access.permissions.map(() => []);
   forEachContribution(index, matched, (slot, grant) => lists[slot]!.push(grant.provenance));
   const provenance: Record<string, ProvenanceEntry[]> = {};
@@ -195,7 +231,7 @@ export function explainAccessJson(
   subjects: readonly string[],
   now = Date.now(),
 ): string {
-  const matched = match(index, subjectType, subjects, now);
+  const matched = match(index, subjectType, subjects, now, true);
   const { permissions } = matched.access;
   const parts: string[] = permissions.map(() => "");
   forEachContribution(index, matched, (slot, grant) => {

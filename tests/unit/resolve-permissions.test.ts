@@ -172,8 +172,14 @@ describe("explainAccess", () => {
   });
 
   it("writes the same answer straight to JSON", () => {
-    for (const subjects of [["readers", "Domain Admins", "nobody"], ["former"], [], ['Domain "Admins"']]) {
-      expect(JSON.parse(explainAccessJson(index(), "GROUP", subjects, NOW))).toEqual(
+    for (const subjects of [
+      ["readers", "Domain Admins", "nobody"],
+      ["former"],
+      [],
+      ['Domain "Admins"'],
+      ["fillers", "Domain Admins", "readers"],
+    ]) {
+      expect(JSON.parse(explainAccessJson(index(), "GROUP", subjects, NOW).toString("utf8"))).toEqual(
         JSON.parse(JSON.stringify(explainAccess(index(), "GROUP", subjects, NOW))),
       );
     }

@@ -16,7 +16,8 @@ export interface MachineRequest {
 export interface MachineResponse {
   status: number;
   headers: Record<string, string>;
-  body: string | null;
+  /** Text, or bytes already encoded as UTF-8 (large answers are written straight into a buffer). */
+  body: string | Buffer | null;
 }
 
 export function fromWebRequest(request: Request): MachineRequest {
@@ -82,7 +83,11 @@ export function fromNodeRequest(req: IncomingMessage): MachineRequest {
 }
 
 export function toWebResponse(response: MachineResponse): Response {
-  return new Response(response.body, { status: response.status, headers: response.headers });
+  const body =
+    typeof response.body === "string" || response.body === null
+      ? response.body
+      : new Uint8Array(response.body);
+  return new Response(body, { status: response.status, headers: response.headers });
 }
 
 /** Adapts a machine handler to a Next.js route handler. */

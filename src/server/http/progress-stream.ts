@@ -42,7 +42,11 @@ export function progressResponse(
         .then((result) => send({ type: "result", result }))
         .catch((error: unknown) => {
           const response = errorToMachineResponse(error);
-          send({ type: "error", status: response.status, ...(JSON.parse(response.body ?? "{}") as object) });
+          send({
+            type: "error",
+            status: response.status,
+            ...(JSON.parse(response.body?.toString() ?? "{}") as object),
+          });
         })
         .finally(() => {
           request.signal.removeEventListener("abort", abort);

@@ -53,7 +53,9 @@ export async function serveMachineRequest(
   const body =
     req.method === "HEAD" || response.status === 304 || response.body === null
       ? undefined
-      : Buffer.from(response.body);
+      : typeof response.body === "string"
+        ? Buffer.from(response.body)
+        : response.body;
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...response.headers };
   if (body) headers["content-length"] = String(body.length);
   res.writeHead(response.status, headers);

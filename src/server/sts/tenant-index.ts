@@ -22,8 +22,8 @@ export interface IndexedGrant {
   expiresAt: number | null;
   /** The provenance entry this grant contributes, built once and shared by every explanation. */
   provenance: Readonly<{ subject: string; role: string }>;
-  /** The same entry as JSON, for answers written without re-serialising thousands of objects. */
-  provenanceJson: string;
+  /** The same entry as UTF-8 JSON, for answers written without re-serialising thousands of objects. */
+  provenanceJson: Buffer;
 }
 
 export interface TenantIndex {
@@ -38,6 +38,8 @@ export interface TenantIndex {
   permissionKeys: string[];
   /** Catalog bit of each entry of `permissionKeys` (-1 when it has none). */
   catalogBits: Int16Array;
+  /** `"KEY":[` as UTF-8 for each entry of `permissionKeys` (the provenance object's members). */
+  provenanceKeyJson: Buffer[];
   /** Grants per subject, one map per subject type (subjects compared exactly, never normalised). */
   grants: Readonly<Record<SubjectType, Map<string, IndexedGrant[]>>>;
   builtAt: number;
@@ -94,7 +96,7 @@ export function buildTenantIndex(
       role: roleIndex.get(mapping.role.id)!,
       expiresAt: mapping.expiresAt?.getTime() ?? null,
       provenance,
-      provenanceJson: JSON.stringify(provenance),
+      provenanceJson: Buffer.from(JSON.stringify(provenance)),
     };
     const bySubject = grants[mapping.subjectType];
     const list = bySubject.get(mapping.subject);
@@ -115,6 +117,7 @@ export function buildTenantIndex(
     roles,
     permissionKeys,
     catalogBits: Int16Array.from(permissionKeys, (key) => catalog.get(key) ?? -1),
+    provenanceKeyJson: permissionKeys.map((key) => Buffer.from(`${JSON.stringify(key)}:[`)),
     grants,
     builtAt,
   };

@@ -83,7 +83,9 @@ export async function startWebProcess(options: {
       headers,
       agent,
     });
+    let answered = false;
     upstream.on("response", (answer) => {
+      answered = true;
       const raw: string[] = [];
       for (let at = 0; at < answer.rawHeaders.length; at += 2) {
         const name = answer.rawHeaders[at]!;
@@ -94,6 +96,9 @@ export async function startWebProcess(options: {
       answer.on("error", () => res.destroy());
     });
     upstream.on("error", (error) => {
+      // Once the console has answered, a failure on the request side (it stopped reading an upload
+      // it refused) changes nothing: the answer streams on, and fails on its own if it breaks.
+      if (answered) return;
       if (res.headersSent) {
         res.destroy();
         return;
@@ -101,6 +106,16 @@ export async function startWebProcess(options: {
       options.log(`console process unreachable: ${error.message}`);
       res.writeHead(502, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(JSON.stringify({ error: "bad_gateway", message: "The console is not available right now." }));
+    });
+    res.on("finish", () => {
+      // The console answered before reading the whole body (a 413, say): drop the forwarded request
+      // (its connection cannot serve another one) and read and discard the rest, or the client's next
+      // request on this connection would wait behind it.
+      if (!req.complete) {
+        req.unpipe(upstream);
+        upstream.destroy();
+        req.resume();
+      }
     });
     // The client went away before the answer was complete: cancel the forwarded request too.
     res.on("close", () => {

@@ -6,20 +6,9 @@
 import { Prisma } from "../../generated/prisma/client";
 import type { ConsoleContext } from "../auth/authorize";
 import type { Db } from "../db/client";
-import { parseInput } from "../shared/parse-input";
-import { decodeCursor, encodeCursor, type KeysetPosition } from "../audit/audit-cursor";
-import {
-  auditPageQuerySchema,
-  type ActivityEntry,
-  type AuditFilter,
-  type Page,
-} from "../audit/audit-log.types";
-import {
-  DEFAULT_PAGE_SIZE,
-  containsPattern,
-  resolveReadScope,
-  type ReadScope,
-} from "../audit/list-audit-events";
+import type { KeysetPosition } from "../audit/audit-cursor";
+import type { ActivityEntry, AuditFilter, Page } from "../audit/audit-log.types";
+import { containsPattern, cutPage, listPage, type ReadScope } from "../audit/list-audit-events";
 
 function activityConditions(scope: ReadScope, filter: AuditFilter, after: KeysetPosition | undefined) {
   const conditions: Prisma.Sql[] = [];
@@ -70,37 +59,24 @@ export async function queryActivityPage(
     ) e
     LEFT JOIN "Tenant" t ON t."id" = e."tenantId"
     ORDER BY e."at" DESC, e."id" DESC`;
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    entries: page.map((row) => ({
-      id: row.id.toString(),
-      at: row.at.toISOString(),
-      kind: row.kind,
-      tenantId: row.tenantId,
-      tenantSlug: row.tenantSlug,
-      subject: row.subject,
-      clientId: row.clientId,
-      result: row.result,
-      errorCode: row.errorCode,
-    })),
-    nextCursor: more && last ? encodeCursor({ at: last.at, id: last.id }) : null,
-  };
+  return cutPage(rows, limit, (row) => ({
+    id: row.id.toString(),
+    at: row.at.toISOString(),
+    kind: row.kind,
+    tenantId: row.tenantId,
+    tenantSlug: row.tenantSlug,
+    subject: row.subject,
+    clientId: row.clientId,
+    result: row.result,
+    errorCode: row.errorCode,
+  }));
 }
 
-export async function listActivityEvents(
+/** GET /api/console/activity and the activity view. */
+export function listActivityEvents(
   db: Db,
   context: ConsoleContext,
   query: unknown,
 ): Promise<Page<ActivityEntry>> {
-  const params = parseInput(auditPageQuerySchema, query, "query");
-  const scope = await resolveReadScope(db, context, params.tenant);
-  return queryActivityPage(
-    db,
-    scope,
-    params,
-    params.cursor ? decodeCursor(params.cursor) : undefined,
-    params.limit ?? DEFAULT_PAGE_SIZE,
-  );
+  return listPage(db, context, query, queryActivityPage);
 }

@@ -123,6 +123,18 @@ export async function queryAuditPage(
     ) e
     LEFT JOIN "Tenant" t ON t."id" = e."tenantId"
     ORDER BY e."at" DESC, e."id" DESC`;
+  return cutPage(rows, limit, toEntry);
+}
+
+/**
+ * A page from rows read with `LIMIT limit + 1`, newest first: the extra row only says that more
+ * follow, and the cursor continues after the last row kept.
+ */
+export function cutPage<Row extends KeysetPosition, Entry>(
+  rows: Row[],
+  limit: number,
+  toEntry: (row: Row) => Entry,
+): Page<Entry> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -132,21 +144,35 @@ export async function queryAuditPage(
   };
 }
 
-/** GET /api/console/audit and the audit pages: parse → scope → one page. */
-export async function listAuditEvents(
+export type PageQuery<Entry> = (
+  db: Db,
+  scope: ReadScope,
+  filter: AuditFilter,
+  after: KeysetPosition | undefined,
+  limit: number,
+) => Promise<Page<Entry>>;
+
+/** An API request for one page of a log: parse the query → the reader's scope → one page. */
+export async function listPage<Entry>(
   db: Db,
   context: ConsoleContext,
   query: unknown,
-): Promise<Page<AuditEntry>> {
+  queryPage: PageQuery<Entry>,
+): Promise<Page<Entry>> {
   const params = parseInput(auditPageQuerySchema, query, "query");
   const scope = await resolveReadScope(db, context, params.tenant);
-  return queryAuditPage(
+  return queryPage(
     db,
     scope,
     params,
     params.cursor ? decodeCursor(params.cursor) : undefined,
     params.limit ?? DEFAULT_PAGE_SIZE,
   );
+}
+
+/** GET /api/console/audit and the audit pages. */
+export function listAuditEvents(db: Db, context: ConsoleContext, query: unknown): Promise<Page<AuditEntry>> {
+  return listPage(db, context, query, queryAuditPage);
 }
 
 /** Distinct actions in the log, for the filter's suggestions (a skip scan over the action index). */

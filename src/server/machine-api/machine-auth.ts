@@ -6,7 +6,6 @@
  * Authorisation to read a tenant: the bootstrap role, STS_IAM_ROLE_LIST/_DETAIL there, or a client
  * registered for that tenant or for all tenants.
  */
-import { timingSafeEqual, createHash } from "node:crypto";
 import { READ_PERMISSIONS } from "../auth/console-permissions";
 import { claimValues } from "../auth/claim-path";
 import type { AppConfig } from "../config";
@@ -14,6 +13,7 @@ import type { Db } from "../db/client";
 import { decodeBasicCredentials } from "../http/basic-credentials";
 import { DomainError, ForbiddenError } from "../http/errors";
 import { secretMatches } from "../clients/client-secret";
+import { constantTimeEqual } from "../shared/constant-time";
 import { resolveAccess } from "../sts/resolve-permissions";
 import type { TenantIndex } from "../sts/tenant-index";
 import type { IamVerificationFailure, IamVerificationSuccess } from "../sts/iam-token-verifier";
@@ -84,12 +84,6 @@ export interface MachineAuthDeps {
   >;
   clients: ClientCredentialCache;
   verifyIamToken?: (token: string) => Promise<IamVerificationSuccess | IamVerificationFailure>;
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = createHash("sha256").update(a).digest();
-  const right = createHash("sha256").update(b).digest();
-  return timingSafeEqual(left, right);
 }
 
 export async function authenticateMachine(

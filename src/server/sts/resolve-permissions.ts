@@ -36,6 +36,8 @@ export function encodeBitmask(bits: Iterable<number>): string | undefined {
 
 interface Matched {
   access: Access;
+  /** For each entry of `access.permissions`, its position in `index.permissionKeys`; for explanations only. */
+  positions: number[];
   /** The live grants that matched, in subject order (each subject once); collected for explanations only. */
   grants: IndexedGrant[];
 }
@@ -91,6 +93,7 @@ function match(
   if (index.status !== "ACTIVE") {
     return {
       access: { tenant, revision: index.revision, roles: [], permissions: [], unmapped: [...unique] },
+      positions: [],
       grants: [],
     };
   }
@@ -133,6 +136,7 @@ function match(
     if (roleStamp[role] === stamp) roleKeys[out++] = roles[role]!.key;
   }
   const permissions: string[] = [];
+  const positions: number[] = [];
   let highestBit = -1;
   for (let word = 0; word < wordCount; word += 1) {
     let value = held[word]!;
@@ -140,6 +144,7 @@ function match(
       const low = value & -value;
       const position = word * 32 + (31 - Math.clz32(low));
       permissions.push(index.permissionKeys[position]!);
+      if (collectGrants) positions.push(position);
       const bit = index.catalogBits[position]!;
       if (bit >= 0) {
         if (highestBit < 0) scratch.bytes.fill(0);
@@ -164,6 +169,7 @@ function match(
       ...(bitmask ? { bitmask } : {}),
       unmapped,
     },
+    positions,
     grants: matched,
   };
 }
@@ -178,31 +184,26 @@ export function resolveAccess(
 }
 
 /**
- * Calls `visit(slot, grant)` for every (permission, grant) pair of the matched grants, where `slot`
- * is the permission's position in `access.permissions`; grants are visited in subject order.
+ * For each permission of the answer (in order), the matched grants that contribute it, in subject
+ * order.
  */
-function forEachContribution(
-  index: TenantIndex,
-  { access, grants }: Matched,
-  visit: (slot: number, grant: IndexedGrant) => void,
-): void {
-  // Permission position in the index → its slot in access.permissions (both in key order).
-  const { permissions } = access;
+function grantsPerPermission(index: TenantIndex, { positions, grants }: Matched): IndexedGrant[][] {
+  // Permission position in the index → its slot in the answer.
   const slotOf = new Int32Array(index.permissionKeys.length);
-  for (let at = 0, slot = 0; at < slotOf.length && slot < permissions.length; at += 1) {
-    if (index.permissionKeys[at] === permissions[slot]) slotOf[at] = slot++;
-  }
+  positions.forEach((position, slot) => (slotOf[position] = slot));
+  const lists: IndexedGrant[][] = positions.map(() => []);
   for (const grant of grants) {
     const words = index.roles[grant.role]!.words;
     for (let word = 0; word < words.length; word += 1) {
       let value = words[word]!;
       while (value !== 0) {
         const low = value & -value;
-        visit(slotOf[word * 32 + (31 - Math.clz32(low))]!, grant);
+        lists[slotOf[word * 32 + (31 - Math.clz32(low))]!]!.push(grant);
         value ^= low;
       }
     }
   }
+  return lists;
 }
 
 export function explainAccess(
@@ -212,11 +213,10 @@ export function explainAccess(
   now = Date.now(),
 ): Resolution {
   const matched = match(index, subjectType, subjects, now, true);
-  const lists: ProvenanceEntry[][] = matched.access.permissions.map(() => []);
-  forEachContribution(index, matched, (slot, grant) => lists[slot]!.push(grant.provenance));
+  const lists = grantsPerPermission(index, matched);
   const provenance: Record<string, ProvenanceEntry[]> = {};
   matched.access.permissions.forEach((permission, slot) => {
-    provenance[permission] = lists[slot]!;
+    provenance[permission] = lists[slot]!.map((grant) => grant.provenance);
   });
   return { ...matched.access, provenance };
 }
@@ -238,12 +238,8 @@ export function explainAccessJson(
 ): Buffer {
   const matched = match(index, subjectType, subjects, now, true);
   const { permissions } = matched.access;
-  const lists: IndexedGrant[][] = permissions.map(() => []);
-  forEachContribution(index, matched, (slot, grant) => lists[slot]!.push(grant));
-  const positions = new Int32Array(permissions.length);
-  for (let at = 0, slot = 0; at < index.permissionKeys.length && slot < permissions.length; at += 1) {
-    if (index.permissionKeys[at] === permissions[slot]) positions[slot++] = at;
-  }
+  const { positions } = matched;
+  const lists = grantsPerPermission(index, matched);
   const head = Buffer.from(`${JSON.stringify(matched.access).slice(0, -1)},"provenance":{`);
   let size = head.length + 2;
   for (let slot = 0; slot < permissions.length; slot += 1) {

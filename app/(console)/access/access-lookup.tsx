@@ -2,10 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { api, queryString } from "@/components/api";
 import { ErrorAlert } from "@/components/error-alert";
 import { plural } from "@/components/format";
+import { PermissionSelect } from "@/components/permission-select";
 import { StatusBadge } from "@/components/status-badge";
 import type { WhereAnswer } from "@/server/access/access.types";
 
@@ -25,7 +26,6 @@ export function AccessLookup({
   const [asked, setAsked] = useState(initialSubject);
   const [permission, setPermission] = useState(initialPermission);
   const [tenant, setTenant] = useState(tenants[0]?.slug ?? "");
-  const categories = useMemo(() => [...new Set(permissions.map((item) => item.category))], [permissions]);
   const where = useQuery({
     queryKey: ["access", subjectType, asked],
     queryFn: () => api.get<WhereAnswer>(`/api/console/access${queryString({ subject: asked, subjectType })}`),
@@ -164,26 +164,13 @@ export function AccessLookup({
             </div>
             <div className="field">
               <label htmlFor="who-permission">Permission</label>
-              <select
+              <PermissionSelect
                 id="who-permission"
                 name="permission"
-                className="select"
                 value={permission}
-                onChange={(event) => setPermission(event.target.value)}
-              >
-                <option value="">Choose a permission…</option>
-                {categories.map((category) => (
-                  <optgroup key={category} label={category}>
-                    {permissions
-                      .filter((item) => item.category === category)
-                      .map((item) => (
-                        <option key={item.key} value={item.key}>
-                          {item.key}
-                        </option>
-                      ))}
-                  </optgroup>
-                ))}
-              </select>
+                onChange={setPermission}
+                permissions={permissions}
+              />
             </div>
             <button type="submit" className="button" disabled={!permission}>
               Show who has it

@@ -9,6 +9,7 @@ import { queryKeys, type SubjectHints } from "@/components/console-data";
 import { DateTime } from "@/components/date-time";
 import { ErrorAlert } from "@/components/error-alert";
 import { formatDateTime, plural } from "@/components/format";
+import { PermissionSelect } from "@/components/permission-select";
 import { ScopeBadge } from "@/components/status-badge";
 import { SearchBox } from "@/components/table-controls";
 import type { Explanation, RoleScope, WhatIfAnswer, WhoHasAnswer } from "@/server/access/access.types";
@@ -617,32 +618,18 @@ function WhoHasPanel({
     queryFn: () => api.get<WhoHasAnswer>(`${tenantApi(slug)}/who-has${queryString({ permission })}`),
     enabled: permission.length > 0,
   });
-  const categories = useMemo(() => [...new Set(permissions.map((item) => item.category))], [permissions]);
   const answer = lookup.data;
   return (
     <section className="card" aria-labelledby="who-has-title">
       <h2 id="who-has-title">Who has a permission?</h2>
       <div className="field">
         <label htmlFor="who-has-permission">Permission</label>
-        <select
+        <PermissionSelect
           id="who-has-permission"
-          className="select"
           value={permission}
-          onChange={(event) => setPermission(event.target.value)}
-        >
-          <option value="">Choose a permission…</option>
-          {categories.map((category) => (
-            <optgroup key={category} label={category}>
-              {permissions
-                .filter((item) => item.category === category)
-                .map((item) => (
-                  <option key={item.key} value={item.key}>
-                    {item.key}
-                  </option>
-                ))}
-            </optgroup>
-          ))}
-        </select>
+          onChange={setPermission}
+          permissions={permissions}
+        />
       </div>
       {lookup.isError && <ErrorAlert error={lookup.error} />}
       {answer && answer.permission.key === permission && (

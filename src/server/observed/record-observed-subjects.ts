@@ -1,5 +1,6 @@
 /** Counts the IAM roles/groups (and clients) the console has seen, so admins can map what really arrives. */
 import type { Db } from "../db/client";
+import { textArrayLiteral } from "../db/pg-array";
 
 export async function recordObservedSubjects(
   db: Db,
@@ -14,7 +15,7 @@ export async function recordObservedSubjects(
   await db.$executeRaw`
     INSERT INTO "ObservedGroup" ("subjectType", "subject", "firstSeenAt", "lastSeenAt", "count")
     SELECT ${subjectType}::"SubjectType", s, ${seenAt}, ${seenAt}, ${times}
-    FROM unnest(${unique}::text[]) AS s
+    FROM unnest(${textArrayLiteral(unique)}::text[]) AS s
     ON CONFLICT ("subjectType", "subject") DO UPDATE
       SET "lastSeenAt" = GREATEST("ObservedGroup"."lastSeenAt", EXCLUDED."lastSeenAt"),
           "count" = "ObservedGroup"."count" + EXCLUDED."count"`;

@@ -7,7 +7,7 @@
 
 const NEEDS_ESCAPE = /["\\]/g;
 
-/** `{"a","b\\"c",NULL}` for text-like values; null becomes SQL NULL. Text may not contain NUL. */
+/** `{"a","b\"c",NULL}` for text-like values; null becomes SQL NULL. Text may not contain NUL. */
 export function textArrayLiteral(values: readonly (string | null | undefined)[]): string {
   const parts = new Array<string>(values.length);
   // Runs of equal values (a batch's kind, tenant, result…) are quoted once.

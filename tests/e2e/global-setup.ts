@@ -120,6 +120,8 @@ export default async function globalSetup(): Promise<void> {
     STS_DATA_DIR: dataDir,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    // As a multi-core deployment runs: two processes answer the machine endpoints (machine-workers.spec.ts).
+    STS_MACHINE_WORKERS: "2",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
 

@@ -7,7 +7,7 @@
  * with STS_SINGLE_PROCESS=1, Next.js runs in this process instead. `npm start`, `npm run demo` and
  * the end-to-end tests all come through here.
  */
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import os from "node:os";
 import path from "node:path";
 import nextEnv from "@next/env";
 import { z } from "zod";
@@ -15,11 +15,11 @@ import { ConfigError, parseConfig, type AppConfig } from "../config";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
-import { CLIENT_IP_HEADER, clientAddress } from "../http/client-address";
 import { closeMachineRuntime } from "../machine-api/machine-runtime";
 import { flushSecurityAudit } from "../audit/security-audit-queue";
 import { loadOrCreateDemoSecrets } from "./demo-secrets";
-import { machineRoute, serveMachineRequest } from "./machine-server";
+import { closeFront, createFrontServer, listenFront, type HandOver } from "./front-server";
+import { startMachineWorkers, WORKER_FORWARD_SECRET, WORKER_WEB_PORT } from "./machine-workers";
 import { freeLocalPort } from "../db/free-port";
 import { prepareData } from "./prepare-data";
 import { startWebProcess } from "./web-front";
@@ -39,6 +39,11 @@ const launcherSchema = z.object({
   STS_DEMO_IDP_ROLE_PATH: z.string().min(1).optional(),
   STS_DEMO_IDP_GROUPS_PATH: z.string().min(1).optional(),
   STS_SINGLE_PROCESS: z.enum(["1", "0", "true", "false"]).default("0"),
+  STS_MACHINE_WORKERS: z
+    .union([z.literal("auto"), z.coerce.number().int().min(1).max(64)], {
+      error: 'must be "auto" or a whole number from 1 to 64',
+    })
+    .default(1),
 });
 
 export const DEMO_OIDC_CLIENT_ID = "sts-console";
@@ -119,7 +124,15 @@ export async function startServer(options: {
 
     const singleProcess =
       options.dev || launcher.data.STS_SINGLE_PROCESS === "1" || launcher.data.STS_SINGLE_PROCESS === "true";
-    let handOver: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+    const workers =
+      launcher.data.STS_MACHINE_WORKERS === "auto"
+        ? os.availableParallelism()
+        : launcher.data.STS_MACHINE_WORKERS;
+    if (workers > 1 && singleProcess)
+      log("STS_MACHINE_WORKERS is ignored in a single process (and in development)");
+    let handOver: HandOver;
+    let webPort = 0;
+    let webSecret = "";
     if (singleProcess) {
       const { default: next } = await import("next");
       const app = next({ dev: options.dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
@@ -137,43 +150,31 @@ export async function startServer(options: {
         },
       });
       handOver = web.forward;
+      webPort = web.port;
+      webSecret = web.secret;
       cleanups.push(web.stop);
     }
-    const server = http.createServer((req, res) => {
-      // The client address as the app should believe it (STS_TRUST_PROXY decides whether to read
-      // X-Forwarded-For); a value sent by the client itself under this header name is discarded.
-      req.headers[CLIENT_IP_HEADER] = clientAddress(
-        req.socket.remoteAddress,
-        req.headers["x-forwarded-for"],
-        config.STS_TRUST_PROXY,
-      );
-      const machineHandler = machineRoute(req.method ?? "GET", (req.url ?? "/").split("?")[0] ?? "/");
-      const served = machineHandler ? serveMachineRequest(req, res, machineHandler) : handOver(req, res);
-      Promise.resolve(served).catch((error: unknown) => {
-        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: "internal_error" }));
+    if (workers > 1 && !singleProcess) {
+      // Several processes answer the machine endpoints on the shared port; each forwards the rest
+      // to the one console process.
+      const pool = await startMachineWorkers({
+        count: workers,
+        env: { [WORKER_WEB_PORT]: String(webPort), [WORKER_FORWARD_SECRET]: webSecret },
+        log,
+        onGiveUp: () => {
+          log("machine workers keep failing: shutting down");
+          void runCleanups().finally(() => process.exit(1));
+        },
       });
-    });
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.PORT, config.HOST === "localhost" ? "127.0.0.1" : config.HOST, () => resolve());
-    });
-    cleanups.push(closeMachineRuntime);
-    cleanups.push(flushSecurityAudit);
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          setTimeout(() => {
-            server.closeAllConnections();
-            resolve();
-          }, 10_000).unref();
-        }),
-    );
+      cleanups.push(pool.stop);
+      log(`${workers} machine workers listening`);
+    } else {
+      const server = createFrontServer(config, handOver, log);
+      await listenFront(server, config);
+      cleanups.push(closeMachineRuntime);
+      cleanups.push(flushSecurityAudit);
+      cleanups.push(() => closeFront(server));
+    }
 
     return { url: config.STS_PUBLIC_URL, config, idpIssuer: idp?.issuer, stop: runCleanups };
   } catch (error) {

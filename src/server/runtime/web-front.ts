@@ -26,8 +26,16 @@ const HOP_BY_HOP = new Set([
 
 export interface WebProcess {
   forward(req: IncomingMessage, res: ServerResponse): void;
+  /** Where the console process listens and the secret it expects: machine workers forward there too. */
+  port: number;
+  secret: string;
   /** Resolves when the console process has exited. */
   stop(): Promise<void>;
+}
+
+export interface Forwarder {
+  forward(req: IncomingMessage, res: ServerResponse): void;
+  close(): void;
 }
 
 const START_TIMEOUT_MS = 120_000;
@@ -67,6 +75,27 @@ export async function startWebProcess(options: {
     if (!stopping) options.onUnexpectedExit(code);
   });
 
+  const forwarder = createForwarder({ port, secret, log: options.log });
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+    forwarder.close();
+  }
+
+  return { forward: forwarder.forward, port, secret, stop };
+}
+
+/** Forwards requests to the console process at `port`, proving the origin with `secret`. */
+export function createForwarder(options: {
+  port: number;
+  secret: string;
+  log: (message: string) => void;
+}): Forwarder {
+  const { port, secret } = options;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
   function forward(req: IncomingMessage, res: ServerResponse): void {
@@ -124,14 +153,5 @@ export async function startWebProcess(options: {
     req.pipe(upstream);
   }
 
-  async function stop(): Promise<void> {
-    stopping = true;
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
-    agent.destroy();
-  }
-
-  return { forward, stop };
+  return { forward, close: () => agent.destroy() };
 }

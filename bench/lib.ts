@@ -1,6 +1,6 @@
 /** Shared pieces of the benchmarks: a scratch database, timing statistics, child servers, load. */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -51,7 +51,8 @@ export async function timeSequential(
   work: () => unknown,
   unit: "µs" | "ms",
 ): Promise<LatencyStats> {
-  for (let index = 0; index < Math.min(200, count); index += 1) await work();
+  // Long enough a warm-up for the optimising compiler to have finished with `work`.
+  for (let index = 0; index < Math.min(5_000, count); index += 1) await work();
   const samples = new Float64Array(count);
   const started = process.hrtime.bigint();
   for (let index = 0; index < count; index += 1) {
@@ -65,22 +66,152 @@ export async function timeSequential(
   return { count, perSecond: count / elapsedSeconds, p50: at(0.5), p99: at(0.99), unit };
 }
 
+/**
+ * Latencies of one SQL statement run `transactions` times by pgbench (libpq, prepared, one
+ * connection), or undefined when pgbench is not installed. The file holds the statement verbatim.
+ */
+export function pgbenchLatency(
+  url: string,
+  statement: string,
+  transactions: number,
+): LatencyStats | undefined {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sts-pgbench-"));
+  try {
+    const script = path.join(dir, "statement.sql");
+    writeFileSync(script, `${statement.replace(/\s+/g, " ").trim()};\n`);
+    const run = spawnSync(
+      "pgbench",
+      [
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        "1",
+        "-t",
+        String(transactions),
+        "-f",
+        script,
+        "-l",
+        "--log-prefix",
+        path.join(dir, "log"),
+        url,
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
+    if (run.error) return undefined;
+    if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr}`);
+    const log = readdirSync(dir).find((name) => name.startsWith("log"));
+    if (!log) throw new Error("pgbench wrote no latency log");
+    // Each line: client id, transaction number, latency in µs, script number, epoch s, epoch µs.
+    const samples = readFileSync(path.join(dir, log), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => Number(line.split(" ")[2]) / 1000)
+      .sort((a, b) => a - b);
+    const seconds = samples.reduce((sum, value) => sum + value, 0) / 1000;
+    const at = (quantile: number) =>
+      samples[Math.min(samples.length - 1, Math.floor(quantile * samples.length))] ?? 0;
+    return {
+      count: samples.length,
+      perSecond: samples.length / seconds,
+      p50: at(0.5),
+      p99: at(0.99),
+      unit: "ms",
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export interface LoadResult {
+  generator: "wrk" | "autocannon";
+  requests: number;
   requestsPerSecond: number;
   p50ms: number;
   p99ms: number;
   non2xx: number;
   errors: number;
+  /** CPU time (user + system) of the server's process tree per request, when `serverPid` was given. */
+  serverCpuUs?: number;
 }
 
-export async function load(options: {
+export interface LoadOptions {
   url: string;
   method?: "GET" | "POST";
   body?: string;
+  /** Bodies sent in turn, one per request (for requests that must differ, e.g. distinct tokens). */
+  bodies?: string[];
   headers?: Record<string, string>;
   connections?: number;
   seconds?: number;
-}): Promise<LoadResult> {
+  /** The server's process id: its CPU time and its descendants' is read from /proc around the run. */
+  serverPid?: number;
+}
+
+function hasWrk(): boolean {
+  if (process.env.BENCH_LOAD === "autocannon") return false;
+  const found = spawnSync("wrk", ["--version"], { stdio: "ignore" });
+  if (found.error && process.env.BENCH_LOAD === "wrk")
+    throw new Error("BENCH_LOAD=wrk but wrk is not installed");
+  return !found.error;
+}
+
+let generator: "wrk" | "autocannon" | undefined;
+
+/**
+ * The load generator: wrk (C, one thread) when installed (`apt-get install wrk`), else autocannon in
+ * this process. Both share the machine with the server; wrk takes far less of it, so it is preferred.
+ * BENCH_LOAD=autocannon|wrk forces one.
+ */
+export function loadGenerator(): "wrk" | "autocannon" {
+  generator ??= hasWrk() ? "wrk" : "autocannon";
+  return generator;
+}
+
+/** CPU ticks (user + system) of `pid` and every process descended from it, from /proc. */
+function processTreeTicks(pid: number): number {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    const id = Number(entry);
+    if (!Number.isInteger(id)) continue;
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parents.set(id, Number(fields[1]));
+      ticks.set(id, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const [id, own] of ticks) {
+    for (let current: number | undefined = id, hops = 0; current && hops < 20; hops += 1) {
+      if (current === pid) {
+        total += own;
+        break;
+      }
+      current = parents.get(current);
+    }
+  }
+  return total;
+}
+
+const TICKS_PER_SECOND = 100;
+
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const before = options.serverPid ? processTreeTicks(options.serverPid) : 0;
+  const result = loadGenerator() === "wrk" ? await loadWithWrk(options) : await loadWithAutocannon(options);
+  if (options.serverPid) {
+    const ticks = processTreeTicks(options.serverPid) - before;
+    result.serverCpuUs = result.requests > 0 ? (ticks / TICKS_PER_SECOND / result.requests) * 1e6 : 0;
+  }
+  return result;
+}
+
+async function loadWithAutocannon(options: LoadOptions): Promise<LoadResult> {
+  const bodies = options.bodies;
+  let next = 0;
   const result = await autocannon({
     url: options.url,
     method: options.method ?? "GET",
@@ -88,14 +219,103 @@ export async function load(options: {
     headers: options.headers,
     connections: options.connections ?? 32,
     duration: options.seconds ?? 10,
+    ...(bodies
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => {
+                next = (next + 1) % bodies.length;
+                return { ...request, body: bodies[next] ?? "" };
+              },
+            },
+          ],
+        }
+      : {}),
   });
   return {
+    generator: "autocannon",
+    requests: result.requests.total,
     requestsPerSecond: result.requests.average,
     p50ms: result.latency.p50,
     p99ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+function luaString(text: string): string {
+  return `"${text.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
+}
+
+function wrkDuration(value: string, unit: string): number {
+  const factor = unit === "us" ? 1e-3 : unit === "ms" ? 1 : unit === "s" ? 1e3 : unit === "m" ? 6e4 : NaN;
+  return Number(value) * factor;
+}
+
+async function loadWithWrk(options: LoadOptions): Promise<LoadResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sts-wrk-"));
+  try {
+    const lines = [`wrk.method = ${luaString(options.method ?? "GET")}`];
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      lines.push(`wrk.headers[${luaString(name)}] = ${luaString(value)}`);
+    }
+    if (options.bodies) {
+      // One body per line of a file, sent in turn.
+      const bodiesFile = path.join(dir, "bodies.txt");
+      writeFileSync(bodiesFile, options.bodies.map((body) => body.replace(/\n/g, " ")).join("\n") + "\n");
+      lines.push(
+        "local bodies = {}",
+        `for line in io.lines(${luaString(bodiesFile)}) do bodies[#bodies + 1] = line end`,
+        "local at = 0",
+        "request = function()",
+        "  at = at % #bodies + 1",
+        "  return wrk.format(nil, nil, nil, bodies[at])",
+        "end",
+      );
+    } else if (options.body !== undefined) {
+      lines.push(`wrk.body = ${luaString(options.body)}`);
+    }
+    const script = path.join(dir, "load.lua");
+    writeFileSync(script, lines.join("\n") + "\n");
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        "wrk",
+        [
+          "-t1",
+          `-c${options.connections ?? 32}`,
+          `-d${options.seconds ?? 10}s`,
+          "--latency",
+          "-s",
+          script,
+          options.url,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+      child.on("error", reject);
+      child.on("exit", (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}: ${text}`)),
+      );
+    });
+    const latency = (quantile: string) => {
+      const match = new RegExp(`^\\s*${quantile}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, "m").exec(output);
+      return match ? wrkDuration(match[1]!, match[2]!) : NaN;
+    };
+    const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? "0");
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+    return {
+      generator: "wrk",
+      requests,
+      requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? "0"),
+      p50ms: latency("50"),
+      p99ms: latency("99"),
+      non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? "0"),
+      errors: socketErrors ? socketErrors.slice(1).reduce((sum, value) => sum + Number(value), 0) : 0,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Starts a child process in its own process group and waits until `readyUrl` answers 200. */
@@ -111,12 +331,23 @@ export async function startChild(
     detached: true,
     stdio: ["ignore", "ignore", "inherit"],
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the whole group is gone already
+    }
+  };
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    if (child.pid === undefined) return;
+    if (running()) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      signalGroup("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    }
+    // Whatever of the group is left (a process that ignored SIGTERM, an orphaned worker) goes too.
+    signalGroup("SIGKILL");
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -145,7 +376,9 @@ export function formatLatency(stats: LatencyStats): string {
 }
 
 export function formatLoad(result: LoadResult): string {
-  return `${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s  p50 ${result.p50ms} ms  p99 ${result.p99ms} ms  (non-2xx ${result.non2xx}, errors ${result.errors})`;
+  const cpu =
+    result.serverCpuUs === undefined ? "" : `  server CPU ${Math.round(result.serverCpuUs)} µs/request`;
+  return `${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s  p50 ${result.p50ms.toFixed(2)} ms  p99 ${result.p99ms.toFixed(2)} ms${cpu}  (non-2xx ${result.non2xx}, errors ${result.errors})`;
 }
 
 /** BENCH_PROFILE_DIR=<dir> writes a CPU profile of the app server under load (open it in Chrome DevTools). */

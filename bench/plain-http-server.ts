@@ -1,4 +1,8 @@
-/** The HTTP floor: a plain node:http server answering a fixed JSON body (benchmark (d)). */
+/**
+ * The HTTP floor: a plain node:http server answering a fixed JSON body (benchmark (d)). WORKERS=N
+ * runs N processes on the shared port with node:cluster, as STS_MACHINE_WORKERS does for the server.
+ */
+import cluster from "node:cluster";
 import http from "node:http";
 
 const body = JSON.stringify({
@@ -10,12 +14,18 @@ const body = JSON.stringify({
   unmapped: [],
 });
 const port = Number(process.env.PORT ?? "0");
-http
-  .createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-      res.end(body);
-    });
-  })
-  .listen(port, "127.0.0.1");
+const workers = Number(process.env.WORKERS ?? "1");
+
+if (workers > 1 && cluster.isPrimary) {
+  for (let index = 0; index < workers; index += 1) cluster.fork();
+} else {
+  http
+    .createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      });
+    })
+    .listen(port, "127.0.0.1");
+}

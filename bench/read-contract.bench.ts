@@ -22,6 +22,10 @@ import {
   formatLatency,
   formatLoad,
   load,
+  loadGenerator,
+  pgbenchLatency,
+  type LatencyStats,
+  type LoadResult,
   scratchDatabase,
   startChild,
   timeSequential,
@@ -97,80 +101,120 @@ export async function benchReadContract(): Promise<void> {
     );
     console.info(`      … with provenance         ${formatLatency(explainedStats)}`);
 
+    // (b) What an STS asks the view for this user: the permissions, and the role × permission pairs.
+    const groupsLiteral = `'{${userGroups.map((group) => `"${group}"`).join(",")}}'::text[]`;
+    const viewQueries = [
+      {
+        label: "permissions",
+        text: `SELECT DISTINCT permission_key FROM sts_effective_permissions WHERE tenant_slug = $1 AND subject_type = 'GROUP' AND subject = ANY($2::text[])`,
+      },
+      {
+        label: "role × permission pairs",
+        text: `SELECT DISTINCT role_key, permission_key FROM sts_effective_permissions WHERE tenant_slug = $1 AND subject_type = 'GROUP' AND subject = ANY($2::text[])`,
+      },
+    ];
     const sql = new Client({ connectionString: database.url });
     await sql.connect();
-    const viewQuery = {
-      name: "bench-view",
-      text: `SELECT DISTINCT role_key, permission_key FROM sts_effective_permissions WHERE tenant_slug = $1 AND subject_type = 'GROUP' AND subject = ANY($2::text[])`,
-      values: ["bench", userGroups],
-    };
-    const viewRows = (await sql.query(viewQuery)).rows.length;
-    const view = await timeSequential(2_000, () => sql.query(viewQuery), "ms");
-    await sql.end();
-    console.info(`  (b) SQL view query            ${formatLatency(view)}  (${viewRows} rows)`);
-
-    const port = await freeLocalPort({ avoid: [5432] });
-    const app = await startChild(
-      process.execPath,
-      [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
-      {
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        STS_DEMO: "1",
-        STS_DATA_DIR: dataDir,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-      `http://localhost:${port}/api/health`,
-    );
-    let http: Awaited<ReturnType<typeof load>>;
-    try {
-      const body = JSON.stringify({ tenant: "bench", groups: userGroups });
-      const headers = {
-        "content-type": "application/json",
-        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
-      };
-      const check = await fetch(`http://localhost:${port}/api/v1/resolve`, { method: "POST", body, headers });
-      if (check.status !== 200) throw new Error(`resolve answered ${check.status}: ${await check.text()}`);
-      await load({
-        url: `http://127.0.0.1:${port}/api/v1/resolve`,
-        method: "POST",
-        body,
-        headers,
-        seconds: 3,
-      });
-      http = await load({ url: `http://127.0.0.1:${port}/api/v1/resolve`, method: "POST", body, headers });
-      console.info(`  (c) POST /api/v1/resolve      ${formatLoad(http)}`);
-      const lean = await load({
-        url: `http://127.0.0.1:${port}/api/v1/resolve`,
-        method: "POST",
-        body: JSON.stringify({ tenant: "bench", groups: userGroups, provenance: false }),
-        headers,
-      });
-      console.info(`      … "provenance": false     ${formatLoad(lean)}`);
-    } finally {
-      await app.stop();
-    }
-
-    const floorPort = await freeLocalPort({ avoid: [5432] });
-    const floorServer = await startChild(
-      process.execPath,
-      ["node_modules/tsx/dist/cli.mjs", "bench/plain-http-server.ts"],
-      { PORT: String(floorPort) },
-      `http://127.0.0.1:${floorPort}/`,
-    );
-    try {
-      await load({ url: `http://127.0.0.1:${floorPort}/`, method: "POST", body: "{}", seconds: 3 });
-      const floor = await load({ url: `http://127.0.0.1:${floorPort}/`, method: "POST", body: "{}" });
-      console.info(`  (d) plain node:http floor     ${formatLoad(floor)}`);
-      console.info(`  (c)/(d) = ${(http.requestsPerSecond / floor.requestsPerSecond).toFixed(3)}`);
-      console.info(
-        `  targets: (a) p99 < 50 µs ${inProcess.p99 < 50 ? "met" : "MISSED"}; (b) p99 < 5 ms ${view.p99 < 5 ? "met" : "MISSED"}; (c) ≥ 8,000 req/s ${http.requestsPerSecond >= 8000 ? "met" : "MISSED"}`,
+    const viewStats: LatencyStats[] = [];
+    for (const [at, query] of viewQueries.entries()) {
+      const prepared = { name: `bench-view-${at}`, text: query.text, values: ["bench", userGroups] };
+      const rows = (await sql.query(prepared)).rows.length;
+      const libpq = pgbenchLatency(
+        database.url,
+        query.text.replace("$1", "'bench'").replace("$2::text[]", groupsLiteral),
+        2_000,
       );
-    } finally {
-      await floorServer.stop();
+      if (libpq) {
+        viewStats.push(libpq);
+        console.info(
+          `  (b) SQL view, ${query.label}, pgbench (libpq)      ${formatLatency(libpq)}  (${rows} rows)`,
+        );
+      }
+      const nodePg = await timeSequential(2_000, () => sql.query(prepared), "ms");
+      if (!libpq) viewStats.push(nodePg);
+      console.info(
+        `  (b) SQL view, ${query.label}, node-postgres       ${formatLatency(nodePg)}  (${rows} rows)`,
+      );
     }
+    await sql.end();
+    const view = { p99: Math.max(...viewStats.map((stats) => stats.p99)) };
+
+    const cores = os.availableParallelism();
+    const workerCounts = cores > 1 ? [1, cores] : [1];
+    console.info(
+      `  load generator: ${loadGenerator()}, 32 connections, 10 s after a 3 s warm-up; server CPU from /proc`,
+    );
+    const resolveBody = JSON.stringify({ tenant: "bench", groups: userGroups });
+    const leanBody = JSON.stringify({ tenant: "bench", groups: userGroups, provenance: false });
+    const resolved = new Map<number, { full: LoadResult; lean: LoadResult }>();
+    for (const workers of workerCounts) {
+      const port = await freeLocalPort({ avoid: [5432] });
+      const app = await startChild(
+        process.execPath,
+        [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
+        {
+          DATABASE_URL: database.url,
+          PORT: String(port),
+          STS_DEMO: "1",
+          STS_DATA_DIR: dataDir,
+          STS_MACHINE_WORKERS: String(workers),
+          NODE_ENV: "production",
+          LOG_LEVEL: "warn",
+          NEXT_TELEMETRY_DISABLED: "1",
+        },
+        `http://localhost:${port}/api/health`,
+      );
+      try {
+        const url = `http://127.0.0.1:${port}/api/v1/resolve`;
+        const headers = {
+          "content-type": "application/json",
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+        };
+        const check = await fetch(url, { method: "POST", body: resolveBody, headers });
+        if (check.status !== 200) throw new Error(`resolve answered ${check.status}: ${await check.text()}`);
+        await load({ url, method: "POST", body: resolveBody, headers, seconds: 3 });
+        const serverPid = app.child.pid;
+        const full = await load({ url, method: "POST", body: resolveBody, headers, serverPid });
+        console.info(`  (c) POST /api/v1/resolve, ${workers} worker(s)         ${formatLoad(full)}`);
+        const lean = await load({ url, method: "POST", body: leanBody, headers, serverPid });
+        console.info(`      … "provenance": false, ${workers} worker(s)        ${formatLoad(lean)}`);
+        resolved.set(workers, { full, lean });
+      } finally {
+        await app.stop();
+      }
+    }
+
+    const floors = new Map<number, LoadResult>();
+    for (const workers of workerCounts) {
+      const floorPort = await freeLocalPort({ avoid: [5432] });
+      const floorServer = await startChild(
+        process.execPath,
+        ["--import", "tsx", "bench/plain-http-server.ts"],
+        { PORT: String(floorPort), WORKERS: String(workers) },
+        `http://127.0.0.1:${floorPort}/`,
+      );
+      try {
+        const url = `http://127.0.0.1:${floorPort}/`;
+        await load({ url, method: "POST", body: leanBody, seconds: 3 });
+        const floor = await load({ url, method: "POST", body: leanBody, serverPid: floorServer.child.pid });
+        floors.set(workers, floor);
+        console.info(`  (d) plain node:http floor, ${workers} process(es)     ${formatLoad(floor)}`);
+      } finally {
+        await floorServer.stop();
+      }
+    }
+    for (const workers of workerCounts) {
+      const { full, lean } = resolved.get(workers)!;
+      const floor = floors.get(workers)!;
+      console.info(
+        `  ${workers} process(es): (c)/(d) = ${(full.requestsPerSecond / floor.requestsPerSecond).toFixed(3)} with provenance, ${(lean.requestsPerSecond / floor.requestsPerSecond).toFixed(3)} without`,
+      );
+    }
+    const best = Math.max(...[...resolved.values()].map((entry) => entry.full.requestsPerSecond));
+    const bestLean = Math.max(...[...resolved.values()].map((entry) => entry.lean.requestsPerSecond));
+    console.info(
+      `  targets: (a) p99 < 50 µs ${inProcess.p99 < 50 ? "met" : "MISSED"}; (b) p99 < 5 ms ${view.p99 < 5 ? "met" : "MISSED"}; (c) ≥ 8,000 req/s ${best >= 8000 ? "met" : "MISSED"} with provenance, ${bestLean >= 8000 ? "met" : "MISSED"} without`,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await database.close();

@@ -17,6 +17,8 @@ import {
   formatLatency,
   formatLoad,
   load,
+  loadGenerator,
+  type LoadResult,
   scratchDatabase,
   startChild,
   timeSequential,
@@ -49,32 +51,47 @@ export async function benchTokenExchange(): Promise<void> {
   );
   console.info(`  (a) crypto floor (RS256 verify + EdDSA sign)  ${formatLatency(floor)}`);
 
-  // (b) The peer.
-  const peerPort = await freeLocalPort({ avoid: [5432] });
-  const peer = await startChild(
-    process.execPath,
-    ["node_modules/tsx/dist/cli.mjs", "bench/peer-oidc-provider.ts"],
-    { PORT: String(peerPort), NODE_ENV: "production" },
-    `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+  const cores = os.availableParallelism();
+  const workerCounts = cores > 1 ? [1, cores] : [1];
+  console.info(
+    `  load generator: ${loadGenerator()}, 32 connections, 10 s after a 3 s warm-up; server CPU from /proc`,
   );
-  let peerResult: Awaited<ReturnType<typeof load>>;
-  try {
-    const request = {
-      url: `http://127.0.0.1:${peerPort}/token`,
-      method: "POST" as const,
-      body: "grant_type=client_credentials&scope=api",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from("bench:bench-secret-bench-secret-bench-secret").toString("base64")}`,
-      },
-    };
-    const probe = await fetch(request.url, { method: "POST", body: request.body, headers: request.headers });
-    if (probe.status !== 200) throw new Error(`peer answered ${probe.status}: ${await probe.text()}`);
-    await load({ ...request, seconds: 3 });
-    peerResult = await load(request);
-    console.info(`  (b) peer: oidc-provider client_credentials  ${formatLoad(peerResult)}`);
-  } finally {
-    await peer.stop();
+
+  // (b) The peer, with as many processes as the exchange gets.
+  const peers = new Map<number, LoadResult>();
+  for (const workers of workerCounts) {
+    const peerPort = await freeLocalPort({ avoid: [5432] });
+    const peer = await startChild(
+      process.execPath,
+      ["--import", "tsx", "bench/peer-oidc-provider.ts"],
+      { PORT: String(peerPort), WORKERS: String(workers), NODE_ENV: "production" },
+      `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+    );
+    try {
+      const request = {
+        url: `http://127.0.0.1:${peerPort}/token`,
+        method: "POST" as const,
+        body: "grant_type=client_credentials&scope=api",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from("bench:bench-secret-bench-secret-bench-secret").toString("base64")}`,
+        },
+      };
+      const probe = await fetch(request.url, {
+        method: "POST",
+        body: request.body,
+        headers: request.headers,
+      });
+      if (probe.status !== 200) throw new Error(`peer answered ${probe.status}: ${await probe.text()}`);
+      await load({ ...request, seconds: 3 });
+      const result = await load({ ...request, serverPid: peer.child.pid });
+      peers.set(workers, result);
+      console.info(
+        `  (b) peer: oidc-provider client_credentials, ${workers} process(es)  ${formatLoad(result)}`,
+      );
+    } finally {
+      await peer.stop();
+    }
   }
 
   // (c) The exchange over HTTP.
@@ -100,59 +117,78 @@ export async function benchTokenExchange(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "sts-bench-token-"));
   try {
     const { userGroups } = await seedReadContractTenant(database.url);
-    const userToken = await new SignJWT({
-      sub: "bench-user",
-      groups: userGroups,
-      name: "Bench User",
-      jti: randomUUID(),
-    })
-      .setProtectedHeader({ alg: "RS256", kid: "bench-iam", typ: "at+jwt" })
-      .setIssuer(issuer)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime("1h")
-      .sign(privateKey);
-    const port = await freeLocalPort({ avoid: [5432] });
-    const app = await startChild(
-      process.execPath,
-      [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
-      {
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        STS_DEMO: "1",
-        STS_DATA_DIR: dataDir,
-        STS_IAM_ISSUER: issuer,
-        STS_IAM_AUDIENCE: AUDIENCE,
-        STS_TOKEN_RATE_LIMIT: "1000000",
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-      `http://localhost:${port}/api/health`,
-    );
-    try {
-      const body = new URLSearchParams({
+    const userToken = (jti: string) =>
+      new SignJWT({ sub: "bench-user", groups: userGroups, name: "Bench User", jti })
+        .setProtectedHeader({ alg: "RS256", kid: "bench-iam", typ: "at+jwt" })
+        .setIssuer(issuer)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(privateKey);
+    const exchangeBody = (token: string) =>
+      new URLSearchParams({
         grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: userToken,
+        subject_token: token,
         subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
         tenant: "bench",
       }).toString();
-      const headers = { "content-type": "application/x-www-form-urlencoded" };
-      const url = `http://127.0.0.1:${port}/api/sts/token/v1`;
-      const probe = await fetch(url, { method: "POST", body, headers });
-      if (probe.status !== 200)
-        throw new Error(`token endpoint answered ${probe.status}: ${await probe.text()}`);
-      await load({ url, method: "POST", body, headers, seconds: 3 });
-      const exchange = await load({ url, method: "POST", body, headers });
-      console.info(`  (c) POST /api/sts/token/v1                  ${formatLoad(exchange)}`);
+    const sameBody = exchangeBody(await userToken(randomUUID()));
+    // Distinct tokens, and a server that remembers none: every request verifies an RS256 signature.
+    const distinctBodies: string[] = [];
+    for (let index = 0; index < 2_000; index += 1)
+      distinctBodies.push(exchangeBody(await userToken(randomUUID())));
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+
+    const exchanges: { workers: number; label: string; result: LoadResult }[] = [];
+    for (const workers of workerCounts) {
+      for (const variant of ["same", "distinct"] as const) {
+        const port = await freeLocalPort({ avoid: [5432] });
+        const app = await startChild(
+          process.execPath,
+          [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
+          {
+            DATABASE_URL: database.url,
+            PORT: String(port),
+            STS_DEMO: "1",
+            STS_DATA_DIR: dataDir,
+            STS_IAM_ISSUER: issuer,
+            STS_IAM_AUDIENCE: AUDIENCE,
+            STS_TOKEN_RATE_LIMIT: "1000000",
+            STS_MACHINE_WORKERS: String(workers),
+            STS_VERIFIED_TOKEN_CACHE_SIZE: variant === "same" ? "10000" : "0",
+            NODE_ENV: "production",
+            LOG_LEVEL: "warn",
+            NEXT_TELEMETRY_DISABLED: "1",
+          },
+          `http://localhost:${port}/api/health`,
+        );
+        try {
+          const url = `http://127.0.0.1:${port}/api/sts/token/v1`;
+          const probe = await fetch(url, { method: "POST", body: distinctBodies[0], headers });
+          if (probe.status !== 200)
+            throw new Error(`token endpoint answered ${probe.status}: ${await probe.text()}`);
+          const request =
+            variant === "same"
+              ? { url, method: "POST" as const, body: sameBody, headers }
+              : { url, method: "POST" as const, bodies: distinctBodies, headers };
+          await load({ ...request, seconds: 3 });
+          const result = await load({ ...request, serverPid: app.child.pid });
+          const label =
+            variant === "same"
+              ? "one token, verified once (cache)"
+              : "2,000 tokens, each verified (no cache)";
+          exchanges.push({ workers, label, result });
+          console.info(`  (c) POST /api/sts/token/v1, ${workers} worker(s), ${label}  ${formatLoad(result)}`);
+        } finally {
+          await app.stop();
+        }
+      }
+    }
+    for (const { workers, label, result } of exchanges) {
+      const peer = peers.get(workers)!;
       console.info(
-        `  (c)/(b) = ${(exchange.requestsPerSecond / peerResult.requestsPerSecond).toFixed(2)}   (c)/(a) = ${(exchange.requestsPerSecond / floor.perSecond).toFixed(2)}`,
+        `  ${workers} process(es), ${label}: (c)/(b) = ${(result.requestsPerSecond / peer.requestsPerSecond).toFixed(2)}   (c)/(a) = ${(result.requestsPerSecond / floor.perSecond).toFixed(2)}   targets: (c) ≥ 0.8 × (b) ${result.requestsPerSecond >= 0.8 * peer.requestsPerSecond ? "met" : "MISSED"}; p99 < 20 ms ${result.p99ms < 20 ? "met" : "MISSED"}`,
       );
-      console.info(
-        `  targets: (c) ≥ 0.8 × (b) ${exchange.requestsPerSecond >= 0.8 * peerResult.requestsPerSecond ? "met" : "MISSED"}; p99 < 20 ms ${exchange.p99ms < 20 ? "met" : "MISSED"}`,
-      );
-    } finally {
-      await app.stop();
     }
   } finally {
     iam.close();

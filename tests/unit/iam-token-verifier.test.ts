@@ -1,5 +1,6 @@
 // The IAM token verifier shared by the machine API and the token exchange, against real keys, a real
 // loopback HTTP server publishing discovery + JWKS, and the project's development IdP (oidc-provider).
+import { generateKeyPairSync, sign as rawSign } from "node:crypto";
 import http from "node:http";
 import { type AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -75,7 +76,7 @@ interface TestKey {
   publicJwk: JWK;
 }
 
-async function makeKey(alg: "RS256" | "EdDSA" | "ES256", kid: string): Promise<TestKey> {
+async function makeKey(alg: string, kid: string): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg);
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: "sig" };
   return { kid, alg, privateKey, publicJwk };
@@ -165,6 +166,43 @@ function verifier(options: Partial<IamVerifierOptions> = {}) {
     ...options,
   });
 }
+
+describe("every supported algorithm, signed by jose and checked by node:crypto", () => {
+  const FAMILIES = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+
+  it("accepts each algorithm with a key of its kind, and refuses each one's tampered signature", async () => {
+    const keys = await Promise.all(FAMILIES.map((alg) => makeKey(alg, `all-${alg}`)));
+    idp.keys = keys.map((key) => key.publicJwk);
+    const v = verifier({ algorithms: FAMILIES });
+    for (const key of keys) {
+      const token = await sign(key, accessClaims(idp.issuer));
+      expect(expectSuccess(await v.verify(token)).header.alg).toBe(key.alg);
+      const [head, body, signature] = token.split(".");
+      const bytes = Buffer.from(signature!, "base64url");
+      bytes[bytes.length >> 1]! ^= 0x01;
+      const tampered = `${head}.${body}.${bytes.toString("base64url")}`;
+      expectFailure(await v.verify(tampered), "bad_signature", tampered);
+      // A signature of the wrong length (e.g. DER instead of raw r || s for ECDSA) is refused, not thrown.
+      const short = `${head}.${body}.${bytes.subarray(0, bytes.length - 3).toString("base64url")}`;
+      expectFailure(await v.verify(short), "bad_signature", short);
+    }
+  });
+
+  it("refuses RSA keys shorter than 2048 bits even when the signature is valid", async () => {
+    // jose refuses to sign with a short key, so the token is signed with node:crypto directly.
+    const pair = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const publicJwk = {
+      ...pair.publicKey.export({ format: "jwk" }),
+      kid: "weak-1024",
+      alg: "RS256",
+      use: "sig",
+    };
+    idp.keys = [publicJwk as JWK];
+    const signingInput = `${b64({ alg: "RS256", kid: "weak-1024", typ: "at+jwt" })}.${b64(accessClaims(idp.issuer))}`;
+    const token = `${signingInput}.${rawSign("sha256", Buffer.from(signingInput), pair.privateKey).toString("base64url")}`;
+    expectFailure(await verifier().verify(token), "unknown_key", token);
+  });
+});
 
 describe("valid access tokens", () => {
   it("accepts an RS256 access token and returns its claims, header and hash", async () => {

@@ -27,8 +27,14 @@
  *
  * Failure messages never contain the token or any value taken from it.
  */
-import { createHash } from "node:crypto";
-import { compactVerify, importJWK, type CryptoKey, type JWK } from "jose";
+import {
+  constants,
+  createHash,
+  createPublicKey,
+  verify as verifySignature,
+  type KeyObject,
+} from "node:crypto";
+import type { JWK } from "jose";
 
 export interface IamVerifierOptions {
   /** Exact expected `iss`; the JWKS is found through this issuer's discovery document. */
@@ -97,20 +103,35 @@ export function hashToken(token: string): string {
 
 type KeyFamily = { kty: "RSA" } | { kty: "EC"; crv: string } | { kty: "OKP"; crv: string };
 
-/** The asymmetric JWS algorithms this verifier can use, with the key type each needs. */
-const SUPPORTED_ALGORITHMS: ReadonlyMap<string, KeyFamily> = new Map<string, KeyFamily>([
-  ["RS256", { kty: "RSA" }],
-  ["RS384", { kty: "RSA" }],
-  ["RS512", { kty: "RSA" }],
-  ["PS256", { kty: "RSA" }],
-  ["PS384", { kty: "RSA" }],
-  ["PS512", { kty: "RSA" }],
-  ["ES256", { kty: "EC", crv: "P-256" }],
-  ["ES384", { kty: "EC", crv: "P-384" }],
-  ["ES512", { kty: "EC", crv: "P-521" }],
-  ["EdDSA", { kty: "OKP", crv: "Ed25519" }],
-  ["Ed25519", { kty: "OKP", crv: "Ed25519" }],
-]);
+/** How a JWS algorithm's signature is checked with node:crypto (RFC 7518 §3, RFC 8037). */
+interface SignatureScheme {
+  /** null for EdDSA, which hashes internally. */
+  digest: "sha256" | "sha384" | "sha512" | null;
+  padding?: number;
+  saltLength?: number;
+  /** JWS carries ECDSA signatures as raw r || s. */
+  dsaEncoding?: "ieee-p1363";
+}
+
+const PSS = constants.RSA_PKCS1_PSS_PADDING;
+
+/** The asymmetric JWS algorithms this verifier can use, with the key type and signature scheme of each. */
+const SUPPORTED_ALGORITHMS: ReadonlyMap<string, KeyFamily & { scheme: SignatureScheme }> = new Map([
+  ["RS256", { kty: "RSA", scheme: { digest: "sha256" } }],
+  ["RS384", { kty: "RSA", scheme: { digest: "sha384" } }],
+  ["RS512", { kty: "RSA", scheme: { digest: "sha512" } }],
+  ["PS256", { kty: "RSA", scheme: { digest: "sha256", padding: PSS, saltLength: 32 } }],
+  ["PS384", { kty: "RSA", scheme: { digest: "sha384", padding: PSS, saltLength: 48 } }],
+  ["PS512", { kty: "RSA", scheme: { digest: "sha512", padding: PSS, saltLength: 64 } }],
+  ["ES256", { kty: "EC", crv: "P-256", scheme: { digest: "sha256", dsaEncoding: "ieee-p1363" } }],
+  ["ES384", { kty: "EC", crv: "P-384", scheme: { digest: "sha384", dsaEncoding: "ieee-p1363" } }],
+  ["ES512", { kty: "EC", crv: "P-521", scheme: { digest: "sha512", dsaEncoding: "ieee-p1363" } }],
+  ["EdDSA", { kty: "OKP", crv: "Ed25519", scheme: { digest: null } }],
+  ["Ed25519", { kty: "OKP", crv: "Ed25519", scheme: { digest: null } }],
+] as const satisfies [string, KeyFamily & { scheme: SignatureScheme }][]);
+
+/** RSA keys shorter than this are refused (RFC 7518 §3.3 and §3.5). */
+const MIN_RSA_BITS = 2048;
 
 interface KeyEntry {
   kid: string | undefined;
@@ -120,7 +141,8 @@ interface KeyEntry {
   publicJwk: JWK;
   fingerprint: string;
   /** Imported once per algorithm (an RSA key without `alg` may serve RS256 and PS256). */
-  imported: Map<string, Promise<CryptoKey | Uint8Array>>;
+  /** The public key as node:crypto uses it, made on first use. */
+  keyObject: KeyObject | undefined;
 }
 
 interface KeySet {
@@ -181,7 +203,7 @@ function toKeyEntry(raw: unknown): KeyEntry | undefined {
     alg: typeof alg === "string" ? alg : undefined,
     publicJwk,
     fingerprint: JSON.stringify([kid ?? null, typeof alg === "string" ? alg : null, publicJwk]),
-    imported: new Map(),
+    keyObject: undefined,
   };
 }
 
@@ -189,7 +211,7 @@ function buildKeySet(document: unknown, previous: KeySet | undefined, fetchedAt:
   if (!isRecord(document) || !Array.isArray(document.keys)) {
     throw new Error("the JWKS document has no keys array");
   }
-  // Keys whose material did not change keep their imported CryptoKeys.
+  // Keys whose material did not change keep their key objects.
   const known = new Map((previous?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
   const entries: KeyEntry[] = [];
   for (const raw of document.keys) {
@@ -468,13 +490,15 @@ export function createIamTokenVerifier(options: IamVerifierOptions): IamTokenVer
     return { entry };
   }
 
-  function importKey(entry: KeyEntry, alg: string): Promise<CryptoKey | Uint8Array> {
-    let imported = entry.imported.get(alg);
-    if (!imported) {
-      imported = importJWK(entry.publicJwk, alg);
-      entry.imported.set(alg, imported);
+  function importKey(entry: KeyEntry): KeyObject {
+    if (!entry.keyObject) {
+      const key = createPublicKey({ key: { ...entry.publicJwk }, format: "jwk" });
+      if (key.asymmetricKeyType === "rsa" && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
+        throw new Error(`RSA keys need at least ${MIN_RSA_BITS} bits`);
+      }
+      entry.keyObject = key;
     }
-    return imported;
+    return entry.keyObject;
   }
 
   async function verify(token: string): Promise<IamVerificationSuccess | IamVerificationFailure> {
@@ -531,19 +555,26 @@ export function createIamTokenVerifier(options: IamVerifierOptions): IamTokenVer
     // 5. Key and signature.
     const found = await findKey(kid, alg);
     if ("ok" in found) return found;
-    let key: CryptoKey | Uint8Array;
+    let key: KeyObject;
     try {
-      key = await importKey(found.entry, alg);
+      key = importKey(found.entry);
     } catch {
       return failure("unknown_key", "the IdP's key for this kid could not be imported");
     }
+    // Synchronous: a signature check costs tens of microseconds, less than a thread-pool round trip.
+    const scheme = SUPPORTED_ALGORITHMS.get(alg)!.scheme;
+    let verified: boolean;
     try {
-      await compactVerify(token, key, { algorithms: [alg] });
-    } catch (error) {
-      const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-      if (code === "ERR_JWS_INVALID") return failure("malformed", "the token is not a valid JWS");
-      return failure("bad_signature", "the token's signature does not verify");
+      verified = verifySignature(
+        scheme.digest,
+        Buffer.from(`${headerPart}.${payloadPart}`),
+        { key, padding: scheme.padding, saltLength: scheme.saltLength, dsaEncoding: scheme.dsaEncoding },
+        Buffer.from(signaturePart, "base64url"),
+      );
+    } catch {
+      verified = false;
     }
+    if (!verified) return failure("bad_signature", "the token's signature does not verify");
 
     // 6. Claims (now authenticated).
     const now = Date.now() / 1000;

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { createDatabase, dropDatabase, serverAnswers, uniqueDatabaseName } from "../src/server/db/admin";
+import { freeLocalPort } from "../src/server/db/free-port";
 import { startEmbeddedPostgres } from "../src/server/db/embedded-postgres";
 import { migrateDatabase } from "../src/server/db/migrate";
 
@@ -379,6 +380,34 @@ export function formatLoad(result: LoadResult): string {
   const cpu =
     result.serverCpuUs === undefined ? "" : `  server CPU ${Math.round(result.serverCpuUs)} µs/request`;
   return `${Math.round(result.requestsPerSecond).toLocaleString("en")} req/s  p50 ${result.p50ms.toFixed(2)} ms  p99 ${result.p99ms.toFixed(2)} ms${cpu}  (non-2xx ${result.non2xx}, errors ${result.errors})`;
+}
+
+/**
+ * The production server (`scripts/serve.ts`, demo mode) on a free port against `databaseUrl`, ready
+ * when /api/health answers. `env` adds or overrides variables (workers, IAM issuer…).
+ */
+export async function startAppServer(options: {
+  databaseUrl: string;
+  dataDir: string;
+  env?: Record<string, string>;
+}): Promise<{ port: number; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freeLocalPort({ avoid: [5432] });
+  const app = await startChild(
+    process.execPath,
+    [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
+    {
+      DATABASE_URL: options.databaseUrl,
+      PORT: String(port),
+      STS_DEMO: "1",
+      STS_DATA_DIR: options.dataDir,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...options.env,
+    },
+    `http://localhost:${port}/api/health`,
+  );
+  return { port, ...app };
 }
 
 /** BENCH_PROFILE_DIR=<dir> writes a CPU profile of the app server under load (open it in Chrome DevTools). */

@@ -17,12 +17,11 @@ import { Client } from "pg";
 import { getPermissionMatrix } from "../src/server/access/get-permission-matrix";
 import type { ConsoleContext } from "../src/server/auth/authorize";
 import { createPrismaClient } from "../src/server/db/client";
-import { freeLocalPort } from "../src/server/db/free-port";
 import {
   importPermissionCatalog,
   readCatalogFile,
 } from "../src/server/permissions/import-permission-catalog";
-import { appNodeArgs, formatLatency, scratchDatabase, startChild, timeSequential } from "./lib";
+import { formatLatency, scratchDatabase, startAppServer, timeSequential } from "./lib";
 
 const ROLES = 300;
 const PERMISSIONS = 200;
@@ -128,22 +127,12 @@ export async function benchMatrix(): Promise<void> {
     console.info(`  (a) matrix in process (database included)  ${formatLatency(inProcess)}`);
 
     const secret = randomBytes(32).toString("base64url");
-    const port = await freeLocalPort({ avoid: [5432] });
-    const app = await startChild(
-      process.execPath,
-      [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
-      {
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        STS_DEMO: "1",
-        STS_DATA_DIR: dataDir,
-        NEXTAUTH_SECRET: secret,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-      `http://localhost:${port}/api/health`,
-    );
+    const app = await startAppServer({
+      databaseUrl: database.url,
+      dataDir,
+      env: { NEXTAUTH_SECRET: secret },
+    });
+    const port = app.port;
     try {
       const now = Date.now();
       const identity = {

@@ -18,7 +18,6 @@ import {
 import { explainAccess, resolveAccess } from "../src/server/sts/resolve-permissions";
 import { loadTenantIndex } from "../src/server/sts/tenant-index";
 import {
-  appNodeArgs,
   formatLatency,
   formatLoad,
   load,
@@ -27,6 +26,7 @@ import {
   type LatencyStats,
   type LoadResult,
   scratchDatabase,
+  startAppServer,
   startChild,
   timeSequential,
 } from "./lib";
@@ -148,22 +148,12 @@ export async function benchReadContract(): Promise<void> {
     const leanBody = JSON.stringify({ tenant: "bench", groups: userGroups, provenance: false });
     const resolved = new Map<number, { full: LoadResult; lean: LoadResult }>();
     for (const workers of workerCounts) {
-      const port = await freeLocalPort({ avoid: [5432] });
-      const app = await startChild(
-        process.execPath,
-        [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
-        {
-          DATABASE_URL: database.url,
-          PORT: String(port),
-          STS_DEMO: "1",
-          STS_DATA_DIR: dataDir,
-          STS_MACHINE_WORKERS: String(workers),
-          NODE_ENV: "production",
-          LOG_LEVEL: "warn",
-          NEXT_TELEMETRY_DISABLED: "1",
-        },
-        `http://localhost:${port}/api/health`,
-      );
+      const app = await startAppServer({
+        databaseUrl: database.url,
+        dataDir,
+        env: { STS_MACHINE_WORKERS: String(workers) },
+      });
+      const port = app.port;
       try {
         const url = `http://127.0.0.1:${port}/api/v1/resolve`;
         const headers = {

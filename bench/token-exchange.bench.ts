@@ -13,13 +13,13 @@ import path from "node:path";
 import { exportJWK, SignJWT } from "jose";
 import { freeLocalPort } from "../src/server/db/free-port";
 import {
-  appNodeArgs,
   formatLatency,
   formatLoad,
   load,
   loadGenerator,
   type LoadResult,
   scratchDatabase,
+  startAppServer,
   startChild,
   timeSequential,
 } from "./lib";
@@ -142,26 +142,18 @@ export async function benchTokenExchange(): Promise<void> {
     const exchanges: { workers: number; label: string; result: LoadResult }[] = [];
     for (const workers of workerCounts) {
       for (const variant of ["same", "distinct"] as const) {
-        const port = await freeLocalPort({ avoid: [5432] });
-        const app = await startChild(
-          process.execPath,
-          [...appNodeArgs(), "--import", "tsx", "scripts/serve.ts"],
-          {
-            DATABASE_URL: database.url,
-            PORT: String(port),
-            STS_DEMO: "1",
-            STS_DATA_DIR: dataDir,
+        const app = await startAppServer({
+          databaseUrl: database.url,
+          dataDir,
+          env: {
             STS_IAM_ISSUER: issuer,
             STS_IAM_AUDIENCE: AUDIENCE,
             STS_TOKEN_RATE_LIMIT: "1000000",
             STS_MACHINE_WORKERS: String(workers),
             STS_VERIFIED_TOKEN_CACHE_SIZE: variant === "same" ? "10000" : "0",
-            NODE_ENV: "production",
-            LOG_LEVEL: "warn",
-            NEXT_TELEMETRY_DISABLED: "1",
           },
-          `http://localhost:${port}/api/health`,
-        );
+        });
+        const port = app.port;
         try {
           const url = `http://127.0.0.1:${port}/api/sts/token/v1`;
           const probe = await fetch(url, { method: "POST", body: distinctBodies[0], headers });

@@ -21,7 +21,8 @@ import { handleResolve } from "@/server/machine-api/machine-handlers";
 import { closeMachineRuntime } from "@/server/machine-api/machine-runtime";
 import { createMappings } from "@/server/mappings/create-mappings";
 import { deleteMapping } from "@/server/mappings/delete-mapping";
-import { recordObservedSubjects } from "@/server/observed/record-observed-subjects";
+import { getSubjectHints } from "@/server/mappings/subject-hints";
+import { recordObservedInTenants, recordObservedSubjects } from "@/server/observed/record-observed-subjects";
 import { createGlobalRole, createTenantRole } from "@/server/roles/create-role";
 import { createTenant } from "@/server/tenants/create-tenant";
 import { updateTenant } from "@/server/tenants/update-tenant";
@@ -436,21 +437,43 @@ describe("what-if", () => {
 
 describe("unmapped groups", () => {
   it("lists observed names without a live mapping here (or anywhere), searchable and paged", async () => {
+    const acmeId = (await db.tenant.findUniqueOrThrow({ where: { slug: "acme" } })).id;
+    const initechId = (await db.tenant.findUniqueOrThrow({ where: { slug: "initech" } })).id;
+    // Seen at sign-ins (no organisation) …
     await recordObservedSubjects(db, "GROUP", ["zz-unmapped-1", "zz-unmapped-2", "ZZ-Acme-Auditors-x"]);
     await recordObservedSubjects(db, "GROUP", ["acme-auditors", "initech-admins", "ACME-AUDITORS"]);
+    // … and presented in requests for one organisation.
+    const seen = (tenantId: string, subjects: string[]) =>
+      subjects.map((subject) => ({
+        tenantId,
+        subjectType: "GROUP" as const,
+        subject,
+        lastSeen: new Date(),
+        count: 1,
+      }));
+    await recordObservedInTenants(db, [
+      ...seen(acmeId, ["zz-unmapped-1", "zz-unmapped-2", "acme-auditors", "ACME-AUDITORS"]),
+      ...seen(initechId, ["initech-admins", "zz-initech-only"]),
+    ]);
     const acme = await listUnmappedInTenant(db, boot, "acme", { q: "", pageSize: 200 });
     const names = acme.rows.map((row) => row.subject);
-    expect(names).toEqual(
-      expect.arrayContaining(["zz-unmapped-1", "zz-unmapped-2", "initech-admins", "ACME-AUDITORS"]),
-    );
+    expect(names).toEqual(expect.arrayContaining(["zz-unmapped-1", "zz-unmapped-2", "ACME-AUDITORS"]));
     expect(names).not.toContain("acme-auditors");
+    // Names presented only to another organisation, or only at sign-in, stay out of acme's list.
+    expect(names).not.toContain("zz-initech-only");
+    expect(names).not.toContain("initech-admins");
+    expect(names).not.toContain("ZZ-Acme-Auditors-x");
     expect(acme.total).toBe(names.length);
     expect(acme.rows.find((row) => row.subject === "ACME-AUDITORS")!.nearMisses).toEqual([
       { subject: "acme-auditors", difference: "letter case" },
     ]);
+    const initech = await listUnmappedInTenant(db, boot, "initech", { q: "", pageSize: 200 });
+    expect(initech.rows.map((row) => row.subject)).toContain("zz-initech-only");
+    expect(initech.rows.map((row) => row.subject)).not.toContain("zz-unmapped-1");
     const global = await listUnmappedEverywhere(db, boot, { q: "", pageSize: 200 });
     expect(global.rows.map((row) => row.subject)).not.toContain("initech-admins");
     expect(global.rows.map((row) => row.subject)).toContain("zz-unmapped-1");
+    expect(global.rows.map((row) => row.subject)).toContain("ZZ-Acme-Auditors-x");
 
     const searched = await listUnmappedInTenant(db, boot, "acme", { q: "ZZ-UNMAPPED", pageSize: 1, page: 2 });
     expect(searched).toMatchObject({ total: 2, page: 2, pageSize: 1 });
@@ -462,6 +485,40 @@ describe("unmapped groups", () => {
       status: 400,
       fieldErrors: { pageSize: expect.any(Array) },
     });
+  });
+});
+
+describe("name suggestions", () => {
+  it("show an organisation's administrators the names presented to it; the bootstrap administrator every name", async () => {
+    const acmeId = (await db.tenant.findUniqueOrThrow({ where: { slug: "acme" } })).id;
+    const initechId = (await db.tenant.findUniqueOrThrow({ where: { slug: "initech" } })).id;
+    await recordObservedSubjects(db, "GROUP", ["zz-hint-sign-in-only", "zz-hint-acme", "zz-hint-initech"]);
+    await recordObservedInTenants(db, [
+      { tenantId: acmeId, subjectType: "GROUP", subject: "zz-hint-acme", lastSeen: new Date(), count: 1 },
+      {
+        tenantId: initechId,
+        subjectType: "GROUP",
+        subject: "zz-hint-initech",
+        lastSeen: new Date(),
+        count: 1,
+      },
+    ]);
+    const acmeAdmin = await contextOf(db, "adminA");
+    const mine = await getSubjectHints(db, acmeAdmin, "acme", { q: "zz-hint" });
+    expect(mine.suggestions.map((suggestion) => suggestion.subject)).toEqual(["zz-hint-acme"]);
+    const other = await getSubjectHints(db, acmeAdmin, "acme", { q: "zz-hint-initech" });
+    expect(other.suggestions).toEqual([]);
+    expect(other.check?.seen).toBeNull();
+    expect(other.check?.warnings[0]).toContain(
+      "never been seen in a token or resolve request for this organisation",
+    );
+    const everything = await getSubjectHints(db, boot, "acme", { q: "zz-hint" });
+    expect(everything.suggestions.map((suggestion) => suggestion.subject).sort()).toEqual([
+      "zz-hint-acme",
+      "zz-hint-initech",
+      "zz-hint-sign-in-only",
+    ]);
+    expect((await getSubjectHints(db, boot, "acme", { q: "zz-hint-initech" })).check?.seen).not.toBeNull();
   });
 });
 

@@ -137,4 +137,34 @@ describe("ActivityBatcher", () => {
     const count = await db.activityEvent.count({ where: { subject: { startsWith: marker } } });
     expect(count).toBe(5_000);
   });
+
+  it("records presented names per organisation as well as globally, and skips an organisation that is gone", async () => {
+    const batcher = new ActivityBatcher(db, 60_000);
+    const marker = randomBytes(6).toString("hex");
+    const acme = await db.tenant.create({ data: { slug: `a-${marker}`, name: "A" } });
+    const initech = await db.tenant.create({ data: { slug: `i-${marker}`, name: "I" } });
+    const shared = `${marker}-shared`;
+    const acmeOnly = `${marker}-acme-only`;
+    batcher.observe("GROUP", [shared, acmeOnly], acme.id);
+    batcher.observe("GROUP", [shared, acmeOnly], acme.id);
+    batcher.observe("GROUP", [shared], initech.id);
+    batcher.observe("GROUP", [shared], null);
+    batcher.observe("GROUP", [shared], randomUUID());
+    await batcher.flush();
+    const global = await db.observedGroup.findUniqueOrThrow({
+      where: { subjectType_subject: { subjectType: "GROUP", subject: shared } },
+    });
+    expect(global.count).toBe(5n);
+    const perTenant = await db.observedSubjectInTenant.findMany({
+      where: { subject: { startsWith: marker } },
+      orderBy: [{ subject: "asc" }, { tenantId: "asc" }],
+    });
+    expect(perTenant.map((row) => [row.tenantId, row.subject, row.count])).toEqual(
+      [
+        [acme.id, acmeOnly, 2n],
+        [acme.id, shared, 2n],
+        [initech.id, shared, 1n],
+      ].sort((a, b) => `${a[1]}${a[0]}`.localeCompare(`${b[1]}${b[0]}`)),
+    );
+  });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/server/db/client";
 import { getActivitySummary } from "@/server/activity/get-activity-summary";
 import { recordAuditEvent, recordAuditEvents } from "@/server/audit/record-audit-event";
-import { recordObservedSubjects } from "@/server/observed/record-observed-subjects";
+import { recordObservedInTenants, recordObservedSubjects } from "@/server/observed/record-observed-subjects";
 import { openWorld } from "../fixtures/console-world";
 
 let db: Db;
@@ -66,6 +66,16 @@ beforeAll(async () => {
     }),
   );
   await recordObservedSubjects(db, "GROUP", ["acme-auditors", "never-mapped-group"]);
+  await recordObservedInTenants(
+    db,
+    ["acme-auditors", "never-mapped-group"].map((subject) => ({
+      tenantId: initechId,
+      subjectType: "GROUP" as const,
+      subject,
+      lastSeen: new Date(NOW.getTime() - 60_000),
+      count: 1,
+    })),
+  );
 });
 
 afterAll(async () => {
@@ -101,11 +111,12 @@ describe("getActivitySummary", () => {
     const initech = await getActivitySummary(db, { tenantIds: [initechId] }, "24h", NOW);
     expect(initech.totals).toMatchObject({ tokenExchanges: 0, denials: 1 });
     expect(initech.topDenied).toEqual([expect.objectContaining({ subject: "bob", count: 1 })]);
-    // acme-auditors is mapped in acme, not in initech.
-    expect(initech.recentlyUnmapped.map((group) => group.subject).sort()).toEqual([
-      "acme-auditors",
-      "never-mapped-group",
-    ]);
+    // Presented to initech and mapped in acme only: unmapped for initech.
+    expect(initech.recentlyUnmapped.map((group) => group.subject)).toEqual(
+      expect.arrayContaining(["acme-auditors", "never-mapped-group"]),
+    );
+    // Never presented to acme: not in acme's list, though seen at a sign-in and unmapped there.
+    expect(acme.recentlyUnmapped.map((group) => group.subject)).not.toContain("never-mapped-group");
     const none = await getActivitySummary(db, { tenantIds: [] }, "24h", NOW);
     expect(none.totals).toEqual({ signIns: 0, tokenExchanges: 0, denials: 0, changes: 0 });
   });

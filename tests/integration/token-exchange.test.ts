@@ -1231,8 +1231,10 @@ describe("activity", () => {
     );
     for (const row of denied) {
       expect(row.jtiHash).toBe("");
-      expect(row.tenantId).toBeNull();
+      // The organisation is recorded once the request named one that exists: a refusal there.
+      if (row.errorCode !== "invalid_target") expect(row.tenantId).toBeNull();
     }
+    expect(denied.some((row) => row.errorCode === "invalid_target" && row.tenantId !== null)).toBe(true);
     // No column holds a token, a jti or anything JWT-like.
     const columns = rows.flatMap((row) => [row.subject, row.clientId, row.errorCode, row.jtiHash]);
     for (const value of columns) {

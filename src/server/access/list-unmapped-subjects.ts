@@ -1,6 +1,7 @@
 /**
- * Observed groups (seen at sign-in or token exchange) that no live mapping grants anything to: in one
- * tenant, or — for the bootstrap administrator — in any tenant. The usual answer to "someone can't
+ * Observed groups that no live mapping grants anything to: in one tenant (names presented in that
+ * tenant's resolve and token requests), or — for the bootstrap administrator — in any tenant (every
+ * name seen, sign-ins included). The usual answer to "someone can't
  * log in": the name their IdP sends is not the one that was mapped.
  */
 import { Prisma } from "../../generated/prisma/client";
@@ -22,22 +23,26 @@ interface ObservedRow {
 async function unmappedPage(db: Db, tenantId: string | null, query: unknown): Promise<UnmappedPage> {
   const { q, subjectType, page, pageSize } = parseInput(unmappedQuerySchema, query, "query");
   const search = q.trim();
-  const inTenant = tenantId ? Prisma.sql`AND m."tenantId" = ${tenantId}::uuid` : Prisma.empty;
+  // In one organisation: the names presented in its own requests (never another organisation's).
+  // Everywhere (bootstrap administrator): every name seen, mapped nowhere.
+  const source = tenantId ? Prisma.sql`"ObservedSubjectInTenant" o` : Prisma.sql`"ObservedGroup" o`;
   const where = Prisma.sql`
     WHERE o."subjectType" = ${subjectType}::"SubjectType"
+      ${tenantId ? Prisma.sql`AND o."tenantId" = ${tenantId}::uuid` : Prisma.empty}
       ${search ? Prisma.sql`AND strpos(lower(o."subject"), lower(${search})) > 0` : Prisma.empty}
       AND NOT EXISTS (
         SELECT 1 FROM "Mapping" m
         WHERE m."subjectType" = o."subjectType" AND m."subject" = o."subject"
-          AND (m."expiresAt" IS NULL OR m."expiresAt" > now()) ${inTenant}
+          AND (m."expiresAt" IS NULL OR m."expiresAt" > now())
+          ${tenantId ? Prisma.sql`AND m."tenantId" = o."tenantId"` : Prisma.empty}
       )`;
   const [rows, totals, mapped] = await Promise.all([
     db.$queryRaw<ObservedRow[]>`
       SELECT o."subjectType"::text AS "subjectType", o."subject", o."firstSeenAt", o."lastSeenAt", o."count"
-      FROM "ObservedGroup" o ${where}
+      FROM ${source} ${where}
       ORDER BY o."lastSeenAt" DESC, o."subject"
       LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM "ObservedGroup" o ${where}`,
+    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM ${source} ${where}`,
     db.mapping.findMany({
       where: {
         subjectType,

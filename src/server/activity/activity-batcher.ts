@@ -6,7 +6,7 @@
 import { sqlPool, type Db } from "../db/client";
 import { logger } from "../logger";
 import { numberArrayLiteral, textArrayLiteral } from "../db/pg-array";
-import { recordObservedSubjects } from "../observed/record-observed-subjects";
+import { recordObservedInTenants, recordObservedSubjects } from "../observed/record-observed-subjects";
 
 /** Text as a column can hold it: NUL characters (which PostgreSQL refuses) replaced, cut to length. */
 function clean(value: string | null, max: number): string | null {
@@ -33,10 +33,16 @@ interface ObservedEntry {
   lastSeen: number;
 }
 
+interface TenantObservedEntry extends ObservedEntry {
+  tenantId: string;
+}
+
 export class ActivityBatcher {
   // Times are epoch ms until written: no Date objects on the request path.
   private activity: (ActivityInput & { at: number })[] = [];
   private observed = { GROUP: new Map<string, ObservedEntry>(), CLIENT: new Map<string, ObservedEntry>() };
+  /** Per organisation: tenant id → "GROUP:name" → entry. */
+  private observedInTenant = new Map<string, Map<string, TenantObservedEntry>>();
   private observedCount = 0;
   private clientsUsed = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -65,9 +71,21 @@ export class ActivityBatcher {
     this.schedule();
   }
 
-  observe(subjectType: "GROUP" | "CLIENT", subjects: readonly string[]): void {
+  /**
+   * Subjects presented in a request; with the organisation it named (when it exists), so that
+   * organisation's own lists show them and no other's do.
+   */
+  observe(subjectType: "GROUP" | "CLIENT", subjects: readonly string[], tenantId: string | null): void {
     const now = Date.now();
     const bySubject = this.observed[subjectType];
+    let inTenant: Map<string, TenantObservedEntry> | undefined;
+    if (tenantId !== null) {
+      inTenant = this.observedInTenant.get(tenantId);
+      if (!inTenant && this.observedCount < this.maxQueue) {
+        inTenant = new Map();
+        this.observedInTenant.set(tenantId, inTenant);
+      }
+    }
     for (let at = 0; at < subjects.length; at += 1) {
       const subject = subjects[at]!;
       const entry = bySubject.get(subject);
@@ -76,6 +94,16 @@ export class ActivityBatcher {
         entry.lastSeen = now;
       } else if (this.observedCount < this.maxQueue) {
         bySubject.set(subject, { subjectType, subject, count: 1, lastSeen: now });
+        this.observedCount += 1;
+      }
+      if (!inTenant) continue;
+      const key = subjectType === "GROUP" ? `G${subject}` : `C${subject}`;
+      const tenantEntry = inTenant.get(key);
+      if (tenantEntry) {
+        tenantEntry.count += 1;
+        tenantEntry.lastSeen = now;
+      } else if (this.observedCount < this.maxQueue) {
+        inTenant.set(key, { tenantId: tenantId!, subjectType, subject, count: 1, lastSeen: now });
         this.observedCount += 1;
       }
     }
@@ -96,13 +124,15 @@ export class ActivityBatcher {
     await this.flushing;
     const activity = this.activity;
     const observed = [...this.observed.GROUP.values(), ...this.observed.CLIENT.values()];
+    const observedInTenant = [...this.observedInTenant.values()].flatMap((entries) => [...entries.values()]);
     const clientsUsed = [...this.clientsUsed.entries()];
     this.activity = [];
     this.observed = { GROUP: new Map(), CLIENT: new Map() };
+    this.observedInTenant = new Map();
     this.observedCount = 0;
     this.clientsUsed = new Map();
     if (activity.length === 0 && observed.length === 0 && clientsUsed.length === 0) return;
-    this.flushing = this.write(activity, observed, clientsUsed).finally(() => {
+    this.flushing = this.write(activity, observed, observedInTenant, clientsUsed).finally(() => {
       this.flushing = undefined;
     });
     await this.flushing;
@@ -111,6 +141,7 @@ export class ActivityBatcher {
   private async write(
     activity: (ActivityInput & { at: number })[],
     observed: ObservedEntry[],
+    observedInTenant: TenantObservedEntry[],
     clientsUsed: [string, number][],
   ): Promise<void> {
     try {
@@ -163,6 +194,10 @@ export class ActivityBatcher {
           first.count,
         );
       }
+      await recordObservedInTenants(
+        this.db,
+        observedInTenant.map((entry) => ({ ...entry, lastSeen: new Date(entry.lastSeen) })),
+      );
     } catch (error) {
       logger.warn("writing activity and observed subjects failed; this batch is dropped", {
         error: error instanceof Error ? error.message : String(error),

@@ -84,18 +84,31 @@ export async function getActivitySummary(
           GROUP BY subject
           ORDER BY count DESC, subject
           LIMIT 5`,
-        db.$queryRaw<{ subject: string; last_seen_at: Date; count: bigint }[]>`
-          SELECT o."subject", o."lastSeenAt" AS last_seen_at, o."count"
-          FROM "ObservedGroup" o
-          WHERE o."subjectType" = 'GROUP'
-            AND NOT EXISTS (
-              SELECT 1 FROM "Mapping" m
-              WHERE m."subjectType" = 'GROUP' AND m."subject" = o."subject"
-                AND (m."expiresAt" IS NULL OR m."expiresAt" > now())
-                AND ${tenantFilter(scope, Prisma.sql`m."tenantId"`)}
-            )
-          ORDER BY o."lastSeenAt" DESC
-          LIMIT 5`,
+        scope.tenantIds === undefined
+          ? db.$queryRaw<{ subject: string; last_seen_at: Date; count: bigint }[]>`
+              SELECT o."subject", o."lastSeenAt" AS last_seen_at, o."count"
+              FROM "ObservedGroup" o
+              WHERE o."subjectType" = 'GROUP'
+                AND NOT EXISTS (
+                  SELECT 1 FROM "Mapping" m
+                  WHERE m."subjectType" = 'GROUP' AND m."subject" = o."subject"
+                    AND (m."expiresAt" IS NULL OR m."expiresAt" > now())
+                )
+              ORDER BY o."lastSeenAt" DESC
+              LIMIT 5`
+          : // Only names presented to the organisations in scope, unmapped where they were presented.
+            db.$queryRaw<{ subject: string; last_seen_at: Date; count: bigint }[]>`
+              SELECT o."subject", max(o."lastSeenAt") AS last_seen_at, sum(o."count")::bigint AS count
+              FROM "ObservedSubjectInTenant" o
+              WHERE o."subjectType" = 'GROUP' AND o."tenantId" = ANY(${scope.tenantIds}::uuid[])
+                AND NOT EXISTS (
+                  SELECT 1 FROM "Mapping" m
+                  WHERE m."tenantId" = o."tenantId" AND m."subjectType" = 'GROUP' AND m."subject" = o."subject"
+                    AND (m."expiresAt" IS NULL OR m."expiresAt" > now())
+                )
+              GROUP BY o."subject"
+              ORDER BY last_seen_at DESC, o."subject"
+              LIMIT 5`,
       ]);
 
   const byBucket = new Map<number, ActivityBucket>();

@@ -84,7 +84,7 @@ export async function resolveEndpoint(request: MachineRequest): Promise<MachineR
     const resolutionJson = body.provenance
       ? explainAccessJson(index, subjectType, subjects)
       : JSON.stringify(resolveAccess(index, subjectType, subjects));
-    runtime.activity.observe(subjectType, subjects);
+    runtime.activity.observe(subjectType, subjects, index.tenantId);
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
     return { status: 200, headers: JSON_HEADERS, body: resolutionJson };
   } catch (error) {

@@ -4,6 +4,7 @@
  * "/" or white space (the usual reasons a mapping silently grants nothing). Nothing is normalised.
  */
 import { z } from "zod";
+import { Prisma } from "../../generated/prisma/client";
 import type { ConsoleContext } from "../auth/authorize";
 import type { Db } from "../db/client";
 import { parseInput } from "../shared/parse-input";
@@ -69,12 +70,22 @@ export async function getSubjectHints(
 ): Promise<{ suggestions: SubjectSuggestion[]; check: SubjectCheck | null }> {
   const tenant = await getTenant(db, context, slug);
   const { q, subjectType } = parseInput(subjectHintsQuerySchema, query, "query");
+  // An organisation's administrators see the names presented to their organisation only; the
+  // bootstrap administrator sees every name seen anywhere (sign-ins included).
+  const everywhere = context.isBootstrapAdmin;
+  const filter = q ? { subject: { contains: q.trim(), mode: "insensitive" as const } } : {};
   const [observed, mappedHere] = await Promise.all([
-    db.observedGroup.findMany({
-      where: { subjectType, ...(q ? { subject: { contains: q.trim(), mode: "insensitive" } } : {}) },
-      orderBy: { lastSeenAt: "desc" },
-      take: 20,
-    }),
+    everywhere
+      ? db.observedGroup.findMany({
+          where: { subjectType, ...filter },
+          orderBy: { lastSeenAt: "desc" },
+          take: 20,
+        })
+      : db.observedSubjectInTenant.findMany({
+          where: { tenantId: tenant.id, subjectType, ...filter },
+          orderBy: { lastSeenAt: "desc" },
+          take: 20,
+        }),
     db.mapping.findMany({
       where: { tenantId: tenant.id, subjectType },
       select: { subject: true },
@@ -92,10 +103,15 @@ export async function getSubjectHints(
 
   const folded = foldSubject(q);
   const [exact, similarObserved] = await Promise.all([
-    db.observedGroup.findUnique({ where: { subjectType_subject: { subjectType, subject: q } } }),
+    everywhere
+      ? db.observedGroup.findUnique({ where: { subjectType_subject: { subjectType, subject: q } } })
+      : db.observedSubjectInTenant.findUnique({
+          where: { tenantId_subjectType_subject: { tenantId: tenant.id, subjectType, subject: q } },
+        }),
     db.$queryRaw<{ subject: string }[]>`
-      SELECT subject FROM "ObservedGroup"
+      SELECT subject FROM ${everywhere ? Prisma.sql`"ObservedGroup"` : Prisma.sql`"ObservedSubjectInTenant"`}
       WHERE "subjectType" = ${subjectType}::"SubjectType"
+        ${everywhere ? Prisma.empty : Prisma.sql`AND "tenantId" = ${tenant.id}::uuid`}
         AND lower(regexp_replace(regexp_replace(btrim(subject), '^/+', ''), '[[:space:]]+', ' ', 'g')) = ${folded}
         AND subject <> ${q}
       LIMIT 10`,
@@ -115,7 +131,9 @@ export async function getSubjectHints(
   if (!exact) {
     warnings.push(
       subjectType === "GROUP"
-        ? `"${q}" has never been seen in a sign-in or token exchange. Check the exact spelling the identity provider sends.`
+        ? everywhere
+          ? `"${q}" has never been seen in a sign-in or token exchange. Check the exact spelling the identity provider sends.`
+          : `"${q}" has never been seen in a token or resolve request for this organisation. Check the exact spelling the identity provider sends.`
         : `No technical client "${q}" has been seen yet.`,
     );
   }

@@ -5,6 +5,7 @@
  */
 import type { Db } from "../db/client";
 import { createMappings } from "../mappings/create-mappings";
+import { recordObservedInTenants } from "../observed/record-observed-subjects";
 import { createGlobalRole, createTenantRole } from "../roles/create-role";
 import { createTenant } from "../tenants/create-tenant";
 import { systemContext } from "./system-context";
@@ -77,6 +78,8 @@ export const demoTenants = [
       { subject: "acme-issuers", roles: ["credential-issuer"], note: "" },
       { subject: "acme-support", roles: ["support-desk"], note: "First-line support" },
     ],
+    /** Names the demo users carry, as if presented in token requests for this organisation. */
+    sightings: ["acme-sts-admins", "acme-auditors", "Domain Users"],
   },
   {
     slug: "initech",
@@ -87,6 +90,7 @@ export const demoTenants = [
       { subject: "initech-admins", roles: ["organisation-admin"], note: "" },
       { subject: "initech-verifiers", roles: ["verifier"], note: "Border checks" },
     ],
+    sightings: ["initech-admins", "initech-helpdesk"],
   },
 ];
 
@@ -136,6 +140,24 @@ export async function seedDemo(db: Db): Promise<{ created: number }> {
         roleIds: roles.map((role) => role.id),
         note: mapping.note,
       });
+      created += 1;
+    }
+    const sightings = "sightings" in tenantSeed ? tenantSeed.sightings : [];
+    if (
+      sightings.length > 0 &&
+      (await db.observedSubjectInTenant.count({ where: { tenantId: tenant.id } })) === 0
+    ) {
+      const seenAt = new Date();
+      await recordObservedInTenants(
+        db,
+        sightings.map((subject) => ({
+          tenantId: tenant.id,
+          subjectType: "GROUP",
+          subject,
+          lastSeen: seenAt,
+          count: 1,
+        })),
+      );
       created += 1;
     }
   }

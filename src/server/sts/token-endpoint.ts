@@ -175,6 +175,7 @@ async function issue(
   subjects: string[],
   subject: string,
   extraClaims: Record<string, string>,
+  attempt: Attempt,
 ): Promise<Omit<Issued, "clientId">> {
   if (!tenantRef)
     throw new OAuthError(
@@ -183,6 +184,7 @@ async function issue(
     );
   const index = await deps.indexes.get(tenantRef);
   if (!index) throw new OAuthError("invalid_target", `Unknown organisation "${tenantRef}".`);
+  attempt.tenantId = index.tenantId;
   if (index.status !== "ACTIVE")
     throw new OAuthError("invalid_target", `Organisation "${index.slug}" is disabled.`);
   const access = resolveAccess(index, subjectType, subjects);
@@ -238,6 +240,8 @@ async function issue(
 interface Attempt {
   subject?: string;
   clientId?: string;
+  /** The organisation asked for, once it was found. */
+  tenantId?: string;
 }
 
 async function exchange(
@@ -283,7 +287,7 @@ async function exchange(
     ]),
   ].filter((subject) => subject.length <= 255);
   observed.push(...subjects);
-  const issued = await issue(deps, tenantRef, "GROUP", subjects, sub, nameClaims(claims));
+  const issued = await issue(deps, tenantRef, "GROUP", subjects, sub, nameClaims(claims), attempt);
   return { ...issued, clientId: "" };
 }
 
@@ -322,7 +326,7 @@ async function clientCredentials(
       );
     }
   }
-  const issued = await issue(deps, tenantRef, "CLIENT", [client.clientId], client.clientId, {});
+  const issued = await issue(deps, tenantRef, "CLIENT", [client.clientId], client.clientId, {}, attempt);
   return { ...issued, clientId: client.clientId };
 }
 
@@ -363,7 +367,7 @@ export async function handleTokenRequest(
       result: "ok",
       jtiHash: hashToken(issued.jti),
     });
-    if (observed.length > 0) deps.activity.observe("GROUP", observed);
+    if (observed.length > 0) deps.activity.observe("GROUP", observed, attempt.tenantId ?? null);
     return issued.response;
   } catch (error) {
     const oauth =
@@ -377,6 +381,7 @@ export async function handleTokenRequest(
     }
     deps.activity.record({
       kind: "token_exchange",
+      tenantId: attempt.tenantId ?? null,
       subject: attempt.subject,
       clientId: attempt.clientId,
       result: oauth.status >= 500 ? "error" : "denied",
@@ -397,7 +402,7 @@ export async function handleTokenRequest(
         request: { requestId: "", ip: clientAddress, userAgent: request.header("user-agent") ?? "" },
       });
     }
-    if (observed.length > 0) deps.activity.observe("GROUP", observed);
+    if (observed.length > 0) deps.activity.observe("GROUP", observed, attempt.tenantId ?? null);
     return errorResponse(oauth);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordObservedInTenants, recordObservedSubjects } from "@/server/observed/record-observed-subjects";
 import { createPrismaClient, type Db } from "@/server/db/client";
 import { applyConfig } from "@/server/config-as-code/apply-config";
 import type { ConfigPlan } from "@/server/config-as-code/config-plan.types";
@@ -267,6 +268,37 @@ async function editedAcme(edit: (tenant: ConfigDocument["tenants"][number]) => v
   edit(document.tenants[0]!);
   return serialiseConfig(document, "yaml");
 }
+
+describe("observed names in a plan", () => {
+  it("name only names presented to that organisation for its administrators, and every name for the bootstrap administrator", async () => {
+    const initech = await db.tenant.findUniqueOrThrow({ where: { slug: "initech" } });
+    await recordObservedSubjects(db, "GROUP", ["Initech-Secret-Team"]);
+    await recordObservedInTenants(db, [
+      {
+        tenantId: initech.id,
+        subjectType: "GROUP",
+        subject: "Initech-Secret-Team",
+        lastSeen: new Date(),
+        count: 1,
+      },
+    ]);
+    const file = await editedAcme((acme) => {
+      acme.mappings.push({
+        subjectType: "GROUP",
+        subject: "initech-secret-team",
+        role: "support-desk",
+        scope: "tenant",
+      });
+    });
+    const asAdmin = await planImport(db, await contextOf(db, "adminA"), { file, fileName: "acme.yaml" });
+    const adminProblems = asAdmin.tenants[0]!.problems;
+    expect(adminProblems.map((problem) => problem.code)).toContain("never_observed");
+    expect(JSON.stringify(adminProblems)).not.toContain("Initech-Secret-Team");
+    const asBoot = await planImport(db, await boot(), { file, fileName: "acme.yaml" });
+    const near = asBoot.tenants[0]!.problems.find((problem) => problem.code === "near_miss");
+    expect(near?.message).toContain('"Initech-Secret-Team"');
+  });
+});
 
 describe("plan and apply", () => {
   it("plans exactly the difference, applies it as one revision with one audit record, then plans nothing", async () => {

@@ -65,7 +65,14 @@ export async function planConfig(
       select: { key: true, name: true, description: true, permissions: { select: { permissionKey: true } } },
     }),
     db.permission.findMany({ select: { key: true, deprecatedAt: true } }),
-    db.observedGroup.findMany({ where: { subjectType: "GROUP" }, select: { subject: true } }),
+    // What counts as seen follows the console's rule: every name for the bootstrap administrator,
+    // the names presented to an organisation for its own administrators.
+    context.isBootstrapAdmin
+      ? db.observedGroup.findMany({ where: { subjectType: "GROUP" }, select: { subject: true } })
+      : db.observedSubjectInTenant.findMany({
+          where: { subjectType: "GROUP", tenant: { OR: [{ slug: { in: slugs } }, { id: { in: ids } }] } },
+          select: { subject: true, tenantId: true },
+        }),
   ]);
   const global = new Map<string, ConfigRole>(
     globalRoles.map((role) => [
@@ -80,9 +87,21 @@ export async function planConfig(
     ]),
   );
   const known = new Map(catalog.map((permission) => [permission.key, permission.deprecatedAt !== null]));
-  const seen = new Set(observed.map((row) => row.subject));
-  const seenFolded = new Map<string, string>();
-  for (const subject of seen) seenFolded.set(foldSubject(subject), subject);
+  const seenBy = new Map<string | null, { seen: Set<string>; seenFolded: Map<string, string> }>();
+  for (const row of observed as { subject: string; tenantId?: string }[]) {
+    const owner = row.tenantId ?? null;
+    let entry = seenBy.get(owner);
+    if (!entry) {
+      entry = { seen: new Set(), seenFolded: new Map() };
+      seenBy.set(owner, entry);
+    }
+    entry.seen.add(row.subject);
+    entry.seenFolded.set(foldSubject(row.subject), row.subject);
+  }
+  const nothingSeen = { seen: new Set<string>(), seenFolded: new Map<string, string>() };
+  const seenIn = (tenantId: string | undefined) =>
+    (context.isBootstrapAdmin ? seenBy.get(null) : tenantId ? seenBy.get(tenantId) : undefined) ??
+    nothingSeen;
   const bySlug = new Map(existing.map((tenant) => [tenant.slug, tenant]));
   const byId = new Map(existing.map((tenant) => [tenant.id, tenant]));
   const current = await loadTenantConfigs(
@@ -135,8 +154,7 @@ export async function planConfig(
       planTenant(context, target, before, stored?.revision ?? null, path, {
         global,
         known,
-        seen,
-        seenFolded,
+        ...seenIn(stored?.id),
         managersBefore,
       }),
     );

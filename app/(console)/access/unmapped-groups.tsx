@@ -112,7 +112,9 @@ export function UnmappedGroups({ scope }: { scope: Scope }) {
                     <td colSpan={5} className="table-empty">
                       {q
                         ? "No unmapped group matches this search."
-                        : "Every group seen at sign-in or token exchange is mapped."}
+                        : scope.kind === "tenant"
+                          ? "Every group presented to this organisation is mapped."
+                          : "Every group seen at sign-in or token exchange is mapped."}
                     </td>
                   </tr>
                 ) : (

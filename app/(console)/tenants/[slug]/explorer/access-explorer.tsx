@@ -158,7 +158,7 @@ export function AccessExplorer({
               {(observed.data?.suggestions.length ?? 0) > 0 && (
                 <div>
                   <p className="small muted" id="observed-title">
-                    Seen at sign-in or token exchange (most recent first) — click to add:
+                    Names seen before (most recent first) — click to add:
                   </p>
                   <div className="chips" role="group" aria-labelledby="observed-title">
                     {observed.data!.suggestions.slice(0, 12).map((suggestion) => (

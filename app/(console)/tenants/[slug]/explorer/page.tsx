@@ -36,9 +36,9 @@ export default async function TenantExplorerPage({
         <h1>Explorer</h1>
         <p>
           Why does someone have a permission in {tenant.name}? Give their IAM roles / groups — typed, picked
-          from the names seen at sign-in, or read from a pasted IAM token — and see their roles and
-          permissions with the mapping behind each, the names that match nothing, and what a mapping change
-          would do before it is saved.
+          from the names seen before, or read from a pasted IAM token — and see their roles and permissions
+          with the mapping behind each, the names that match nothing, and what a mapping change would do
+          before it is saved.
         </p>
       </div>
       <AccessExplorer

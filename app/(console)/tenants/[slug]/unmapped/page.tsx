@@ -18,9 +18,10 @@ export default async function TenantUnmappedPage({ params }: { params: Promise<{
       <div className="page-header">
         <h1>Unmapped groups</h1>
         <p>
-          IAM roles / groups the console has seen at sign-in or token exchange that no live mapping in{" "}
-          {tenant.name} grants anything — the usual answer to “someone can&apos;t log in”. Names that differ
-          from a mapped one only by case, a leading “/” or white space are flagged.
+          IAM roles / groups presented in token and resolve requests for {tenant.name} that no live mapping
+          there grants anything — the usual answer to “someone can&apos;t log in”. Only names presented to
+          this organisation are listed. Names that differ from a mapped one only by case, a leading “/” or
+          white space are flagged.
         </p>
       </div>
       <UnmappedGroups

@@ -25,7 +25,9 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
-  timeout: 30_000,
+  // A whole flow (sign-in, several pages, saves): the longest take 20–30 s on two shared cores, so a
+  // test gets 60 s; each single expectation still has 10 s.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   use: {

@@ -124,10 +124,12 @@ export function createForwarder(options: {
       answer.pipe(res);
       answer.on("error", () => res.destroy());
     });
+    let clientGone = false;
     upstream.on("error", (error) => {
       // Once the console has answered, a failure on the request side (it stopped reading an upload
-      // it refused) changes nothing: the answer streams on, and fails on its own if it breaks.
-      if (answered) return;
+      // it refused) changes nothing: the answer streams on, and fails on its own if it breaks. A
+      // request the client abandoned (a cancelled prefetch, a closed tab) was dropped on purpose.
+      if (answered || clientGone) return;
       if (res.headersSent) {
         res.destroy();
         return;
@@ -148,7 +150,9 @@ export function createForwarder(options: {
     });
     // The client went away before the answer was complete: cancel the forwarded request too.
     res.on("close", () => {
-      if (!res.writableFinished) upstream.destroy();
+      if (res.writableFinished) return;
+      clientGone = true;
+      upstream.destroy();
     });
     req.pipe(upstream);
   }

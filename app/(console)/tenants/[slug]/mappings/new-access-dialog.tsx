@@ -222,7 +222,7 @@ export function NewAccessDialog({
           label={subjectLabel}
           hint={
             subjectType === "GROUP"
-              ? "Exactly as the identity provider puts it in the token's role or groups claim: case, spaces and a leading “/” matter. Suggestions are names seen in sign-ins and token exchanges."
+              ? "Exactly as the identity provider puts it in the token's role or groups claim: case, spaces and a leading “/” matter. Suggestions are names seen before (for an organisation administrator: those presented in this organisation's token and resolve requests)."
               : "The client id of a registered technical client, exactly as it authenticates."
           }
           errors={errorsFor(errors, "subject")}

@@ -24,12 +24,14 @@ export async function startMachineWorkers(options: {
   env: Record<string, string>;
   log: (message: string) => void;
   onGiveUp: () => void;
+  /** The worker's script and Node flags: machine-worker.ts with this process's flags (tsx) unless given. */
+  exec?: string;
+  execArgv?: string[];
 }): Promise<MachineWorkers> {
   const { log } = options;
   cluster.setupPrimary({
-    exec: path.join(path.dirname(fileURLToPath(import.meta.url)), "machine-worker.ts"),
-    // The same loader flags (tsx) as this process.
-    execArgv: process.execArgv,
+    exec: options.exec ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "machine-worker.ts"),
+    execArgv: options.execArgv ?? process.execArgv,
     silent: false,
   });
   let stopping = false;

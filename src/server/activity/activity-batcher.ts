@@ -41,8 +41,11 @@ export class ActivityBatcher {
   // Times are epoch ms until written: no Date objects on the request path.
   private activity: (ActivityInput & { at: number })[] = [];
   private observed = { GROUP: new Map<string, ObservedEntry>(), CLIENT: new Map<string, ObservedEntry>() };
-  /** Per organisation: tenant id → "GROUP:name" → entry. */
-  private observedInTenant = new Map<string, Map<string, TenantObservedEntry>>();
+  /** Per organisation: tenant id → subject type → name → entry. */
+  private observedInTenant = new Map<
+    string,
+    { GROUP: Map<string, TenantObservedEntry>; CLIENT: Map<string, TenantObservedEntry> }
+  >();
   private observedCount = 0;
   private clientsUsed = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -77,37 +80,47 @@ export class ActivityBatcher {
    */
   observe(subjectType: "GROUP" | "CLIENT", subjects: readonly string[], tenantId: string | null): void {
     const now = Date.now();
-    const bySubject = this.observed[subjectType];
+    const everywhere = this.observed[subjectType];
     let inTenant: Map<string, TenantObservedEntry> | undefined;
     if (tenantId !== null) {
-      inTenant = this.observedInTenant.get(tenantId);
-      if (!inTenant && this.observedCount < this.maxQueue) {
-        inTenant = new Map();
-        this.observedInTenant.set(tenantId, inTenant);
+      let byType = this.observedInTenant.get(tenantId);
+      if (!byType) {
+        byType = { GROUP: new Map(), CLIENT: new Map() };
+        this.observedInTenant.set(tenantId, byType);
       }
+      inTenant = byType[subjectType];
     }
     for (let at = 0; at < subjects.length; at += 1) {
       const subject = subjects[at]!;
-      const entry = bySubject.get(subject);
-      if (entry) {
-        entry.count += 1;
-        entry.lastSeen = now;
-      } else if (this.observedCount < this.maxQueue) {
-        bySubject.set(subject, { subjectType, subject, count: 1, lastSeen: now });
-        this.observedCount += 1;
-      }
-      if (!inTenant) continue;
-      const key = subjectType === "GROUP" ? `G${subject}` : `C${subject}`;
-      const tenantEntry = inTenant.get(key);
-      if (tenantEntry) {
-        tenantEntry.count += 1;
-        tenantEntry.lastSeen = now;
-      } else if (this.observedCount < this.maxQueue) {
-        inTenant.set(key, { tenantId: tenantId!, subjectType, subject, count: 1, lastSeen: now });
-        this.observedCount += 1;
+      this.sighting(everywhere, subject, now, () => ({ subjectType, subject, count: 1, lastSeen: now }));
+      if (inTenant) {
+        this.sighting(inTenant, subject, now, () => ({
+          tenantId: tenantId!,
+          subjectType,
+          subject,
+          count: 1,
+          lastSeen: now,
+        }));
       }
     }
     this.schedule();
+  }
+
+  /** One more sighting of `subject`; a new entry only while the batch is under its bound. */
+  private sighting<Entry extends ObservedEntry>(
+    entries: Map<string, Entry>,
+    subject: string,
+    now: number,
+    create: () => Entry,
+  ): void {
+    const entry = entries.get(subject);
+    if (entry) {
+      entry.count += 1;
+      entry.lastSeen = now;
+    } else if (this.observedCount < this.maxQueue) {
+      entries.set(subject, create());
+      this.observedCount += 1;
+    }
   }
 
   private schedule(): void {
@@ -124,7 +137,10 @@ export class ActivityBatcher {
     await this.flushing;
     const activity = this.activity;
     const observed = [...this.observed.GROUP.values(), ...this.observed.CLIENT.values()];
-    const observedInTenant = [...this.observedInTenant.values()].flatMap((entries) => [...entries.values()]);
+    const observedInTenant = [...this.observedInTenant.values()].flatMap((byType) => [
+      ...byType.GROUP.values(),
+      ...byType.CLIENT.values(),
+    ]);
     const clientsUsed = [...this.clientsUsed.entries()];
     this.activity = [];
     this.observed = { GROUP: new Map(), CLIENT: new Map() };

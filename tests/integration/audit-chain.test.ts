@@ -8,8 +8,8 @@ import {
   hashAuditEvent,
   recordAuditEvent,
   type AuditEventInput,
-  type HashedFields,
 } from "@/server/audit/record-audit-event";
+import { storedHashedFields } from "@/server/audit/verify-audit-chain";
 import { fileDatabaseUrl } from "../helpers/database";
 
 const RUN = randomBytes(4).toString("hex");
@@ -24,25 +24,6 @@ afterAll(async () => {
 });
 
 type AuditRow = Awaited<ReturnType<Db["auditEvent"]["findMany"]>>[number];
-
-/** What a verifier rebuilds from a stored row. */
-function hashedFieldsOf(row: AuditRow): HashedFields {
-  return {
-    at: row.at.toISOString(),
-    actorSub: row.actorSub,
-    actorName: row.actorName,
-    actorType: row.actorType,
-    tenantId: row.tenantId,
-    action: row.action,
-    targetType: row.targetType,
-    targetId: row.targetId,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    requestId: row.requestId,
-    ip: row.ip,
-    userAgent: row.userAgent,
-  };
-}
 
 /** The chain as it stands: the last row's hash, or GENESIS_HASH on an empty table, and the last id. */
 async function chainHead(): Promise<{ hash: string; id: bigint }> {
@@ -61,7 +42,7 @@ function verifyChain(rows: AuditRow[], prevHash: string): string[] {
   for (const row of rows) {
     if (row.prevHash !== expectedPrev)
       problems.push(`row ${row.id}: prevHash does not link to the row before`);
-    if (hashAuditEvent(hashedFieldsOf(row), row.prevHash) !== row.hash)
+    if (hashAuditEvent(storedHashedFields(row), row.prevHash) !== row.hash)
       problems.push(`row ${row.id}: hash mismatch`);
     expectedPrev = row.hash;
   }
@@ -130,7 +111,7 @@ describe("recordAuditEvent", () => {
     expect(new Set(rows.map((row) => row.hash)).size).toBe(3);
 
     // A verifier rebuilds every hash from what is stored.
-    for (const row of rows) expect(hashAuditEvent(hashedFieldsOf(row), row.prevHash)).toBe(row.hash);
+    for (const row of rows) expect(hashAuditEvent(storedHashedFields(row), row.prevHash)).toBe(row.hash);
     expect(verifyChain(rows, head.hash)).toEqual([]);
 
     // What was stored is the JSON-safe form of the input.
@@ -178,12 +159,12 @@ describe("recordAuditEvent", () => {
     const [row] = await rowsAfter(head.id);
     expect(row).toBeDefined();
     const stored = row as AuditRow;
-    expect(hashAuditEvent(hashedFieldsOf(stored), stored.prevHash)).toBe(stored.hash);
-    const tampered = { ...hashedFieldsOf(stored), after: { permissions: ["A", "B", "C"] } };
+    expect(hashAuditEvent(storedHashedFields(stored), stored.prevHash)).toBe(stored.hash);
+    const tampered = { ...storedHashedFields(stored), after: { permissions: ["A", "B", "C"] } };
     expect(hashAuditEvent(tampered, stored.prevHash)).not.toBe(stored.hash);
     // Relinking the row to another predecessor breaks it too.
     expect(stored.prevHash).not.toBe("f".repeat(64));
-    expect(hashAuditEvent(hashedFieldsOf(stored), "f".repeat(64))).not.toBe(stored.hash);
+    expect(hashAuditEvent(storedHashedFields(stored), "f".repeat(64))).not.toBe(stored.hash);
   });
 
   it("leaves no row when the transaction rolls back, together with the change it records, and the chain stays intact", async () => {

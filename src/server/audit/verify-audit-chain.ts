@@ -19,24 +19,13 @@ export type ChainVerification =
 
 const BATCH = 2_000;
 
-export interface StoredAuditRow {
+/** A stored row: the hashed fields (with `at` as the database returns it) plus its place in the chain. */
+export type StoredAuditRow = Omit<HashedFields, "at"> & {
   id: bigint;
   at: Date;
-  actorSub: string;
-  actorName: string;
-  actorType: string;
-  tenantId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before: unknown;
-  after: unknown;
-  requestId: string;
-  ip: string;
-  userAgent: string;
   prevHash: string;
   hash: string;
-}
+};
 
 /** What the writer hashed, rebuilt from what is stored. */
 export function storedHashedFields(row: StoredAuditRow): HashedFields {

@@ -6,6 +6,7 @@
 import { sqlPool, type Db } from "../db/client";
 import { logger } from "../logger";
 import { numberArrayLiteral, textArrayLiteral } from "../db/pg-array";
+import { BatchFlusher } from "../shared/batch-flusher";
 import { recordObservedInTenants, recordObservedSubjects } from "../observed/record-observed-subjects";
 
 /** Text as a column can hold it: NUL characters (which PostgreSQL refuses) replaced, cut to length. */
@@ -48,16 +49,16 @@ export class ActivityBatcher {
   >();
   private observedCount = 0;
   private clientsUsed = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly flusher: BatchFlusher;
   readonly maxQueue: number;
 
   constructor(
     private readonly db: Db,
-    private readonly intervalMs = 1_000,
+    intervalMs = 1_000,
     maxQueue = 10_000,
   ) {
     this.maxQueue = maxQueue;
+    this.flusher = new BatchFlusher(intervalMs, () => this.takeAndWrite());
   }
 
   record(event: ActivityInput): void {
@@ -124,17 +125,15 @@ export class ActivityBatcher {
   }
 
   private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.intervalMs);
-    this.timer.unref();
+    this.flusher.schedule();
   }
 
   /** Writes everything gathered so far; safe to call at shutdown. */
-  async flush(): Promise<void> {
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.flusher.flush();
+  }
+
+  private async takeAndWrite(): Promise<void> {
     const activity = this.activity;
     const observed = [...this.observed.GROUP.values(), ...this.observed.CLIENT.values()];
     const observedInTenant = [...this.observedInTenant.values()].flatMap((byType) => [
@@ -148,10 +147,7 @@ export class ActivityBatcher {
     this.observedCount = 0;
     this.clientsUsed = new Map();
     if (activity.length === 0 && observed.length === 0 && clientsUsed.length === 0) return;
-    this.flushing = this.write(activity, observed, observedInTenant, clientsUsed).finally(() => {
-      this.flushing = undefined;
-    });
-    await this.flushing;
+    await this.write(activity, observed, observedInTenant, clientsUsed);
   }
 
   private async write(

@@ -10,6 +10,7 @@
 import type { Db } from "../db/client";
 import { getDb } from "../db/client";
 import { logger } from "../logger";
+import { BatchFlusher } from "../shared/batch-flusher";
 import { recordAuditEvents, type AuditEventInput } from "./record-audit-event";
 
 const MAX_DISTINCT = 1_000;
@@ -24,13 +25,14 @@ interface Pending {
 export class SecurityAuditQueue {
   private pending = new Map<string, Pending>();
   private dropped = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly flusher: BatchFlusher;
 
   constructor(
     private readonly db: () => Db,
-    private readonly intervalMs = 1_000,
-  ) {}
+    intervalMs = 1_000,
+  ) {
+    this.flusher = new BatchFlusher(intervalMs, () => this.takeAndWrite());
+  }
 
   record(input: AuditEventInput): void {
     // Folded on everything but the request id (each request has its own).
@@ -54,21 +56,15 @@ export class SecurityAuditQueue {
     } else {
       this.dropped += 1;
     }
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.intervalMs);
-    this.timer.unref();
+    this.flusher.schedule();
   }
 
   /** Writes what was gathered; safe to call at shutdown and from tests. */
-  async flush(): Promise<void> {
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.flusher.flush();
+  }
+
+  private async takeAndWrite(): Promise<void> {
     const batch = [...this.pending.values()];
     const dropped = this.dropped;
     this.pending = new Map();
@@ -90,18 +86,14 @@ export class SecurityAuditQueue {
         after: { dropped, reason: `more than ${MAX_DISTINCT} distinct security events in one second` },
       });
     }
-    this.flushing = this.db()
+    await this.db()
       .$transaction((tx) => recordAuditEvents(tx, inputs), { timeout: 30_000 })
       .catch((error: unknown) => {
         logger.error("writing security events to the audit log failed; this batch is lost", {
           error: error instanceof Error ? error.message : String(error),
           events: inputs.length,
         });
-      })
-      .finally(() => {
-        this.flushing = undefined;
       });
-    await this.flushing;
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** 256 bits of randomness; the prefix makes leaked secrets easy to recognise in scans. */
 export function generateClientSecret(): string {
@@ -6,12 +6,12 @@ export function generateClientSecret(): string {
 }
 
 export function hashClientSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 /** Compares hashes in constant time, so timing does not reveal how much of a guess was right. */
 export function secretMatches(presented: string, storedHash: string): boolean {
-  const presentedHash = Buffer.from(hashClientSecret(presented), "hex");
+  const presentedHash = hash("sha256", presented, "buffer");
   const stored = Buffer.from(storedHash, "hex");
   return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
 }

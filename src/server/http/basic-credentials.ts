@@ -6,12 +6,16 @@ export function decodeBasicCredentials(value: string): { clientId: string; secre
   const decoded = Buffer.from(value.trim(), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon <= 0) return undefined;
-  const unescape = (part: string) => {
-    try {
-      return decodeURIComponent(part.replace(/\+/g, " "));
-    } catch {
-      return part;
-    }
-  };
-  return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  return { clientId: formUnescape(decoded.slice(0, colon)), secret: formUnescape(decoded.slice(colon + 1)) };
+}
+
+/** Form-urlencoding undone ("+" is a space); a part that is not valid percent-encoding is taken as is. */
+function formUnescape(part: string): string {
+  // Generated ids and secrets carry neither: nothing to undo.
+  if (!part.includes("%") && !part.includes("+")) return part;
+  try {
+    return decodeURIComponent(part.replace(/\+/g, " "));
+  } catch {
+    return part;
+  }
 }

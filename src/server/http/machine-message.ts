@@ -46,40 +46,50 @@ export function fromWebRequest(request: Request): MachineRequest {
   };
 }
 
+/** Node's request as a MachineRequest: one small object per request, no closures to create. */
+class NodeMachineRequest implements MachineRequest {
+  constructor(private readonly req: IncomingMessage) {}
+
+  get method(): string {
+    return this.req.method ?? "GET";
+  }
+
+  header(name: string): string | null {
+    const value = this.req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : (value ?? null);
+  }
+
+  body(limitBytes: number): Promise<Buffer> {
+    const req = this.req;
+    if (Number(req.headers["content-length"] ?? "0") > limitBytes) {
+      return Promise.reject(new PayloadTooLargeError(limitBytes));
+    }
+    // Listeners rather than for-await: leaving an async iterator early destroys the socket, and the
+    // client should still receive its 413.
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limitBytes) {
+          req.off("data", onData);
+          req.off("end", onEnd);
+          req.resume();
+          reject(new PayloadTooLargeError(limitBytes));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      req.on("data", onData);
+      req.once("end", onEnd);
+      req.once("error", reject);
+    });
+  }
+}
+
 export function fromNodeRequest(req: IncomingMessage): MachineRequest {
-  return {
-    method: req.method ?? "GET",
-    header(name) {
-      const value = req.headers[name.toLowerCase()];
-      return Array.isArray(value) ? value.join(", ") : (value ?? null);
-    },
-    body(limitBytes) {
-      if (Number(req.headers["content-length"] ?? "0") > limitBytes) {
-        return Promise.reject(new PayloadTooLargeError(limitBytes));
-      }
-      // Listeners rather than for-await: leaving an async iterator early destroys the socket, and the
-      // client should still receive its 413.
-      return new Promise<Buffer>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const onData = (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limitBytes) {
-            req.off("data", onData);
-            req.off("end", onEnd);
-            req.resume();
-            reject(new PayloadTooLargeError(limitBytes));
-            return;
-          }
-          chunks.push(chunk);
-        };
-        const onEnd = () => resolve(Buffer.concat(chunks));
-        req.on("data", onData);
-        req.once("end", onEnd);
-        req.once("error", reject);
-      });
-    },
-  };
+  return new NodeMachineRequest(req);
 }
 
 export function toWebResponse(response: MachineResponse): Response {

@@ -27,13 +27,7 @@
  *
  * Failure messages never contain the token or any value taken from it.
  */
-import {
-  constants,
-  createHash,
-  createPublicKey,
-  verify as verifySignature,
-  type KeyObject,
-} from "node:crypto";
+import { constants, createPublicKey, hash, verify as verifySignature, type KeyObject } from "node:crypto";
 import type { JWK } from "jose";
 
 export interface IamVerifierOptions {
@@ -95,7 +89,7 @@ export interface IamTokenVerifier {
 
 /** sha256 hex of the token, for caches and logs that must not hold the token itself. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 // ---------------------------------------------------------------------------------------------------

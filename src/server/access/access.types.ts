@@ -3,20 +3,16 @@
  * unmapped groups). The schemas are shared with the browser forms.
  */
 import { z } from "zod";
-import { subjectSchema, subjectTypeSchema } from "../mappings/mapping.types";
+import { subjectListSchema, subjectSchema, subjectTypeSchema } from "../mappings/mapping.types";
 import { permissionKeySchema } from "../permissions/permission-catalog.types";
 import type { ProvenanceEntry, Resolution } from "../sts/resolve-permissions";
 
 export type RoleScope = "global" | "tenant";
 
-const groupsSchema = z
-  .array(subjectSchema, { error: "groups must be a list of IAM role/group names" })
-  .max(1000, "at most 1000 groups");
-
 /** Explorer: the groups of a (possibly imagined) user, or one technical client. */
 export const explainRequestSchema = z
   .object({
-    groups: groupsSchema.optional(),
+    groups: subjectListSchema.optional(),
     clientId: subjectSchema.optional(),
   })
   .strict()
@@ -47,7 +43,7 @@ export type MappingChange = z.input<typeof mappingChangeSchema>;
 
 /** What-if: a mapping added or removed, judged for its own subject and, optionally, for a set of groups. */
 export const whatIfRequestSchema = z
-  .object({ change: mappingChangeSchema, groups: groupsSchema.optional() })
+  .object({ change: mappingChangeSchema, groups: subjectListSchema.optional() })
   .strict();
 export type WhatIfRequest = z.input<typeof whatIfRequestSchema>;
 

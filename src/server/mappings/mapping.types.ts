@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { plainText, versionSchema } from "../shared/text";
+import { plainText, plainTextList, versionSchema } from "../shared/text";
 
 export const subjectTypeSchema = z.enum(["GROUP", "CLIENT"], {
   error: "subjectType must be GROUP or CLIENT",
@@ -7,6 +7,13 @@ export const subjectTypeSchema = z.enum(["GROUP", "CLIENT"], {
 
 /** Exactly as the IdP sends it: validated, never trimmed or case-folded. */
 export const subjectSchema = plainText("subject", 255);
+
+/** The IAM roles/groups of a user, as a request lists them: subjects by the same rules. */
+export const subjectListSchema = plainTextList(
+  "subject",
+  255,
+  "groups must be a list of IAM role/group names",
+).max(1000, "at most 1000 groups");
 
 const expiresAtSchema = z
   .union([z.iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time" }), z.null()])

@@ -28,6 +28,7 @@ import { createTenant } from "@/server/tenants/create-tenant";
 import { updateTenant } from "@/server/tenants/update-tenant";
 import { fileDatabaseUrl } from "../helpers/database";
 import { contextOf, openWorld, outcome } from "../fixtures/console-world";
+import { seededRandom } from "../helpers/seeded-random";
 
 let db: Db;
 let sql: Client;
@@ -38,13 +39,6 @@ const SLUGS = ["mx-a", "mx-b", "mx-off"] as const;
 // Hundreds of comparisons against the view per test: give them room when the machine is busy.
 vi.setConfig({ testTimeout: 60_000 });
 
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 const SEED = 7_2026_11;
 const groupName = (index: number) =>
   index % 7 === 0 ? `Team ${index}` : index % 5 === 0 ? `/dept/${index}` : `grp-${index}`;
@@ -62,7 +56,7 @@ beforeAll(async () => {
   sql = new Client({ connectionString: fileDatabaseUrl() });
   await sql.connect();
   boot = await contextOf(db, "bootstrap");
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   const keys = (await db.permission.findMany({ select: { key: true } })).map((permission) => permission.key);
   const pick = (count: number) => [
     ...new Set(Array.from({ length: count }, () => keys[Math.floor(rand() * keys.length)]!)),
@@ -175,7 +169,7 @@ function randomGroups(rand: () => number): string[] {
 
 describe("explorer", () => {
   it("answers exactly like the resolve API and the SQL view, provenance included", async () => {
-    const rand = random(SEED + 1);
+    const rand = seededRandom(SEED + 1);
     let nonEmpty = 0;
     for (const slug of SLUGS) {
       for (let user = 0; user < 30; user += 1) {
@@ -257,7 +251,7 @@ describe("explorer", () => {
 
 describe("matrix", () => {
   it("encodes position sets losslessly", () => {
-    const rand = random(SEED + 3);
+    const rand = seededRandom(SEED + 3);
     for (let attempt = 0; attempt < 200; attempt += 1) {
       const set = [
         ...new Set(Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * 250))),
@@ -343,7 +337,7 @@ describe("reverse lookups", () => {
   });
 
   it("where a group has access covers every tenant where the view grants it something", async () => {
-    const rand = random(SEED + 2);
+    const rand = seededRandom(SEED + 2);
     for (let attempt = 0; attempt < 25; attempt += 1) {
       const subject = groupName(Math.floor(rand() * 45));
       const answer = await whereSubjectHasAccess(db, boot, { subject });

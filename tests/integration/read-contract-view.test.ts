@@ -14,18 +14,10 @@ import { createTenant } from "@/server/tenants/create-tenant";
 import { updateTenant } from "@/server/tenants/update-tenant";
 import { fileDatabaseUrl } from "../helpers/database";
 import { contextOf, openWorld } from "../fixtures/console-world";
+import { seededRandom } from "../helpers/seeded-random";
 
 let db: Db;
 let sql: Client;
-
-/** Deterministic pseudo-random numbers, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 const SEED = 20261127;
 const groupName = (index: number) =>
@@ -35,7 +27,7 @@ beforeAll(async () => {
   db = await openWorld();
   sql = new Client({ connectionString: fileDatabaseUrl() });
   await sql.connect();
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   const boot = await contextOf(db, "bootstrap");
   const keys = (await db.permission.findMany({ select: { key: true } })).map((permission) => permission.key);
   const pick = (count: number) => [
@@ -124,7 +116,7 @@ describe("sts_effective_permissions", () => {
   });
 
   it("answers like the console's resolver for random users in every tenant", async () => {
-    const rand = random(SEED + 1);
+    const rand = seededRandom(SEED + 1);
     let compared = 0;
     let nonEmpty = 0;
     for (const slug of ["rand-a", "rand-b", "rand-off"]) {

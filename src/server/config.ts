@@ -130,6 +130,8 @@ const environmentSchema = z.object({
   STS_TOKEN_RATE_LIMIT: positiveInt(1, 1_000_000).default(50),
   /** Verified IAM tokens remembered (by hash, until their exp); 0 verifies every presentation. */
   STS_VERIFIED_TOKEN_CACHE_SIZE: positiveInt(0, 1_000_000).default(10_000),
+  /** Memory per process for remembered resolve answers (MiB); 0 builds every answer afresh. */
+  STS_RESOLVE_CACHE_MB: positiveInt(0, 4096).default(32),
 });
 
 export type Environment = z.output<typeof environmentSchema>;

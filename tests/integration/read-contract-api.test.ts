@@ -162,6 +162,57 @@ describe("technical client credentials", () => {
     expect(client.lastUsedAt).not.toBeNull();
   });
 
+  it("answers a repeated question from memory only while the answer holds: until a mapping expires or changes", async () => {
+    const auth = basic(acmeReader.clientId, acmeReader.secret);
+    const { getMachineRuntime } = await import("@/server/machine-api/machine-runtime");
+    const { answers } = await getMachineRuntime();
+    const ask = async (provenance: boolean) => {
+      const response = await handleResolve(
+        resolveRequest({ tenant: "acme", groups: ["acme-interim", "acme-auditors"], provenance }, auth),
+      );
+      expect(response.status).toBe(200);
+      return (await response.json()) as { roles: string[]; unmapped: string[]; revision: number };
+    };
+    const boot = await contextOf(db, "bootstrap");
+    const verifier = await db.role.findFirstOrThrow({ where: { key: "verifier", tenantId: null } });
+    const expiresAt = Date.now() + 2_500;
+    await createMappings(db, boot, "acme", {
+      subject: "acme-interim",
+      roleIds: [verifier.id],
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const before = answers.size;
+    const fresh = await ask(true);
+    expect(fresh.roles).toContain("verifier");
+    expect(fresh.unmapped).toEqual([]);
+    expect(answers.size).toBe(before + 1);
+    // Asked again: the same answer, from memory (nothing new remembered); the lean answer is its own entry.
+    expect(await ask(true)).toEqual(fresh);
+    expect(answers.size).toBe(before + 1);
+    expect((await ask(false)).roles).toContain("verifier");
+    expect(answers.size).toBe(before + 2);
+
+    // The mapping expires: the remembered answer ends with it.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 50));
+    const expired = await ask(true);
+    expect(expired.roles).not.toContain("verifier");
+    expect(expired.unmapped).toEqual(["acme-interim"]);
+    expect(expired.revision).toBe(fresh.revision);
+
+    // A change is a new revision and a new index: the next answer reflects it at once.
+    const another = await db.role.findFirstOrThrow({
+      where: { tenantId: null, key: { notIn: fresh.roles } },
+      orderBy: { key: "asc" },
+    });
+    await createMappings(db, boot, "acme", { subject: "acme-interim", roleIds: [another.id] });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const changed = await ask(true);
+    expect(changed.revision).toBe(fresh.revision + 1);
+    expect(changed.roles).toContain(another.key);
+    expect(changed.unmapped).toEqual([]);
+  });
+
   it("serves the snapshot with ETag = revision and 304 on If-None-Match", async () => {
     const auth = basic(acmeReader.clientId, acmeReader.secret);
     const first = await handleSnapshot(snapshotRequest("acme", auth), "acme");

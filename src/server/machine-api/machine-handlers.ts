@@ -14,9 +14,11 @@ import {
 import { NotFoundError } from "../http/errors";
 import { readMachineJson } from "../http/read-json-body";
 import { parseInput } from "../shared/parse-input";
-import { subjectSchema } from "../mappings/mapping.types";
+import { subjectListSchema } from "../mappings/mapping.types";
 import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
+import { AnswerCache } from "../sts/answer-cache";
 import { explainAccessJson, resolveAccess } from "../sts/resolve-permissions";
+import { nextExpiry, type SubjectType, type TenantIndex } from "../sts/tenant-index";
 import { authenticateMachine, authorizeTenantRead, callerLabel, type MachineCaller } from "./machine-auth";
 import { getMachineRuntime, type MachineRuntime } from "./machine-runtime";
 
@@ -26,10 +28,7 @@ export const resolveRequestSchema = z
       .string({ error: "tenant is required (slug or id)" })
       .min(1, "tenant is required (slug or id)")
       .max(100),
-    groups: z
-      .array(subjectSchema, { error: "groups must be a list of IAM role/group names" })
-      .max(1000, "at most 1000 groups")
-      .optional(),
+    groups: subjectListSchema.optional(),
     clientId: z.string().min(1).max(100).optional(),
     /** Provenance is on by default; an STS that only needs roles and permissions can skip it. */
     provenance: z.boolean({ error: "provenance must be true or false" }).default(true),
@@ -68,6 +67,25 @@ async function authenticate(request: MachineRequest): Promise<MachineCaller> {
   return caller;
 }
 
+/** The resolve answer as UTF-8 JSON: remembered when the same question was answered already. */
+function answerFor(
+  answers: AnswerCache,
+  index: TenantIndex,
+  subjectType: SubjectType,
+  subjects: string[],
+  provenance: boolean,
+): Buffer {
+  const now = Date.now();
+  const key = answers.enabled ? AnswerCache.key(index.generation, subjectType, subjects, provenance) : "";
+  const remembered = answers.enabled ? answers.get(key) : undefined;
+  if (remembered) return remembered;
+  const answer = provenance
+    ? explainAccessJson(index, subjectType, subjects, now)
+    : Buffer.from(JSON.stringify(resolveAccess(index, subjectType, subjects, now)));
+  if (answers.enabled) answers.set(key, { body: answer, validUntil: nextExpiry(index, now) });
+  return answer;
+}
+
 export async function resolveEndpoint(request: MachineRequest): Promise<MachineResponse> {
   const runtime = await getMachineRuntime();
   let caller: MachineCaller | undefined;
@@ -81,12 +99,10 @@ export async function resolveEndpoint(request: MachineRequest): Promise<MachineR
     authorizeTenantRead(caller, index);
     const subjectType = body.clientId ? "CLIENT" : "GROUP";
     const subjects = body.clientId ? [body.clientId] : (body.groups ?? []);
-    const resolutionJson = body.provenance
-      ? explainAccessJson(index, subjectType, subjects)
-      : JSON.stringify(resolveAccess(index, subjectType, subjects));
+    const answer = answerFor(runtime.answers, index, subjectType, subjects, body.provenance);
     runtime.activity.observe(subjectType, subjects, index.tenantId);
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
-    return { status: 200, headers: JSON_HEADERS, body: resolutionJson };
+    return { status: 200, headers: JSON_HEADERS, body: answer };
   } catch (error) {
     return refused(runtime, "resolve", error, tenantId, caller);
   }

@@ -15,10 +15,13 @@ import type { TokenEndpointDeps } from "../sts/token-endpoint";
 import { createIamTokenVerifier } from "../sts/iam-token-verifier";
 import { cacheVerifiedTokens } from "../sts/verified-token-cache";
 import { TenantIndexCache } from "../sts/tenant-index-cache";
+import { AnswerCache } from "../sts/answer-cache";
 import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
 
 export interface MachineRuntime {
   indexes: TenantIndexCache;
+  /** Resolve answers per tenant index and question (see answer-cache.ts). */
+  answers: AnswerCache;
   auth: MachineAuthDeps;
   activity: ActivityBatcher;
   keys: KeyStore;
@@ -76,6 +79,7 @@ async function createRuntime(): Promise<MachineRuntime> {
     : undefined;
   return {
     indexes,
+    answers: new AnswerCache(config.STS_RESOLVE_CACHE_MB * 1024 * 1024),
     activity,
     keys,
     token: {

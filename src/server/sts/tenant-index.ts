@@ -42,7 +42,26 @@ export interface TenantIndex {
   provenanceKeyJson: Buffer[];
   /** Grants per subject, one map per subject type (subjects compared exactly, never normalised). */
   grants: Readonly<Record<SubjectType, Map<string, IndexedGrant[]>>>;
+  /** Every expiry instant of this tenant's mappings (epoch ms), ascending. */
+  expiries: Float64Array;
   builtAt: number;
+  /** Unique per index built in this process: anything derived from an index can be keyed by it. */
+  generation: number;
+}
+
+let generations = 0;
+
+/** The first instant after `now` at which a mapping of the index expires (Infinity when none will). */
+export function nextExpiry(index: TenantIndex, now: number): number {
+  const { expiries } = index;
+  let low = 0;
+  let high = expiries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (expiries[middle]! <= now) low = middle + 1;
+    else high = middle;
+  }
+  return low < expiries.length ? expiries[low]! : Infinity;
 }
 
 /** The rows an index is built from: the tenant, its mappings with their roles, and the catalog bits. */
@@ -119,7 +138,11 @@ export function buildTenantIndex(
     catalogBits: Int16Array.from(permissionKeys, (key) => catalog.get(key) ?? -1),
     provenanceKeyJson: permissionKeys.map((key) => Buffer.from(`${JSON.stringify(key)}:[`)),
     grants,
+    expiries: Float64Array.from(
+      mappings.flatMap((mapping) => (mapping.expiresAt ? [mapping.expiresAt.getTime()] : [])),
+    ).sort(),
     builtAt,
+    generation: (generations += 1),
   };
 }
 

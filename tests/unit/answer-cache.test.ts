@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { AnswerCache } from "@/server/sts/answer-cache";
+import { buildTenantIndex, nextExpiry } from "@/server/sts/tenant-index";
+
+const answer = (text: string, validUntil = Infinity) => ({ body: Buffer.from(text), validUntil });
+
+describe("AnswerCache", () => {
+  it("keys a question by index, subject type, exact subject list and provenance flag", () => {
+    const keys = new Set([
+      AnswerCache.key(1, "GROUP", ["a", "b"], true),
+      AnswerCache.key(2, "GROUP", ["a", "b"], true),
+      AnswerCache.key(1, "CLIENT", ["a", "b"], true),
+      AnswerCache.key(1, "GROUP", ["b", "a"], true),
+      AnswerCache.key(1, "GROUP", ["a", "b"], false),
+      AnswerCache.key(1, "GROUP", ["a\u0000b"], true),
+      AnswerCache.key(1, "GROUP", ["ab"], true),
+    ]);
+    // Only the NUL-joined pair and the one subject holding a NUL could meet; subjects never hold one.
+    expect(keys.size).toBe(6);
+  });
+
+  it("keeps answers until their validity ends", () => {
+    let now = 1_000;
+    const cache = new AnswerCache(1 << 20, () => now);
+    cache.set("k", answer("x", 2_000));
+    expect(cache.get("k")?.toString()).toBe("x");
+    now = 2_000;
+    expect(cache.get("k")).toBeUndefined();
+    expect(cache.size).toBe(0);
+    expect(cache.usedBytes).toBe(0);
+  });
+
+  it("stays within its byte budget, dropping the least recently used first", () => {
+    // Each entry costs its 500 bytes plus key and bookkeeping: four fit, a fifth pushes one out.
+    const cache = new AnswerCache(2_300);
+    for (const key of ["a", "b", "c", "d"]) cache.set(key, answer(key.repeat(500)));
+    expect(cache.size).toBe(4);
+    expect(cache.get("a")).toBeDefined(); // a is now the most recently used
+    cache.set("e", answer("e".repeat(500)));
+    expect(cache.get("b")).toBeUndefined();
+    expect(["a", "c", "d", "e"].map((key) => cache.get(key) !== undefined)).toEqual([true, true, true, true]);
+    expect(cache.usedBytes).toBeLessThanOrEqual(2_300);
+    // Replacing an entry does not count it twice.
+    cache.set("e", answer("E".repeat(500)));
+    expect(cache.get("e")?.toString()).toBe("E".repeat(500));
+    expect(cache.size).toBe(4);
+  });
+
+  it("never keeps an answer larger than a quarter of the budget, and nothing when disabled", () => {
+    const cache = new AnswerCache(4_000);
+    cache.set("big", answer("x".repeat(1_200)));
+    expect(cache.get("big")).toBeUndefined();
+    const off = new AnswerCache(0);
+    expect(off.enabled).toBe(false);
+    off.set("k", answer("x"));
+    expect(off.size).toBe(0);
+  });
+});
+
+describe("nextExpiry", () => {
+  it("finds the first mapping expiry after an instant", () => {
+    const role = { id: "r", key: "role", permissions: [{ permissionKey: "P" }] };
+    const mapping = (id: string, expiresAt: number | null) => ({
+      id,
+      subject: id,
+      subjectType: "GROUP" as const,
+      expiresAt: expiresAt === null ? null : new Date(expiresAt),
+      role,
+    });
+    const index = buildTenantIndex({
+      tenant: { id: "t", slug: "t", name: "T", status: "ACTIVE", revision: 1 },
+      mappings: [mapping("a", 3_000), mapping("b", null), mapping("c", 1_000), mapping("d", 2_000)],
+      bitRows: [],
+    });
+    expect(nextExpiry(index, 0)).toBe(1_000);
+    expect(nextExpiry(index, 1_000)).toBe(2_000);
+    expect(nextExpiry(index, 2_500)).toBe(3_000);
+    expect(nextExpiry(index, 3_000)).toBe(Infinity);
+    const rebuilt = buildTenantIndex({
+      tenant: { id: "t", slug: "t", name: "T", status: "ACTIVE", revision: 1 },
+      mappings: [],
+      bitRows: [],
+    });
+    expect(rebuilt.generation).not.toBe(index.generation);
+    expect(nextExpiry(rebuilt, 0)).toBe(Infinity);
+  });
+});

@@ -223,12 +223,8 @@ async function issue(
     response: {
       status: 200,
       headers: { ...RESPONSE_HEADERS },
-      body: JSON.stringify({
-        access_token: token,
-        issued_token_type: ACCESS_TOKEN_TYPE,
-        token_type: "Bearer",
-        expires_in: deps.config.STS_TOKEN_TTL_SECONDS,
-      }),
+      // The token is base64url and dots: nothing in it needs escaping.
+      body: `{"access_token":"${token}","issued_token_type":"${ACCESS_TOKEN_TYPE}","token_type":"Bearer","expires_in":${deps.config.STS_TOKEN_TTL_SECONDS}}`,
     },
     tenantId: index.tenantId,
     subject,

@@ -128,7 +128,7 @@ describe("ActivityBatcher", () => {
   });
 
   it("writes a batch of 5,000 events in one flush", async () => {
-    const batcher = new ActivityBatcher(db, 60_000);
+    const batcher = new ActivityBatcher(db, 60_000, 10_000, 10_000);
     const marker = randomBytes(6).toString("hex");
     for (let index = 0; index < 5_000; index += 1) {
       batcher.record({ kind: "machine_api", subject: `${marker}-${index % 7}`, result: "ok" });
@@ -136,6 +136,28 @@ describe("ActivityBatcher", () => {
     await batcher.flush();
     const count = await db.activityEvent.count({ where: { subject: { startsWith: marker } } });
     expect(count).toBe(5_000);
+  });
+
+  it("starts writing by itself once a batch is full, one write at a time", async () => {
+    const batcher = new ActivityBatcher(db, 60_000, 10_000, 1_000);
+    const marker = randomBytes(6).toString("hex");
+    const count = () => db.activityEvent.count({ where: { subject: { startsWith: marker } } });
+    for (let index = 0; index < 2_500; index += 1) {
+      batcher.record({ kind: "machine_api", subject: `${marker}-${index}`, result: "ok" });
+    }
+    // The thousandth started a write without waiting for the timer; it took all that had gathered.
+    const deadline = Date.now() + 5_000;
+    while ((await count()) < 2_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await count()).toBe(2_500);
+    // Below the batch size nothing is written before the timer (a minute here) or a flush.
+    for (let index = 0; index < 10; index += 1) {
+      batcher.record({ kind: "machine_api", subject: `${marker}-late-${index}`, result: "ok" });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await count()).toBe(2_500);
+    await batcher.flush();
+    expect(await count()).toBe(2_510);
   });
 
   it("records presented names per organisation as well as globally, and skips an organisation that is gone", async () => {

@@ -56,6 +56,12 @@ export class ActivityBatcher {
     private readonly db: Db,
     intervalMs = 1_000,
     maxQueue = 10_000,
+    /**
+     * Events that start a write without waiting for the timer: building a batch's statement runs on
+     * the event loop, so a busy endpoint writes several small batches a second rather than one
+     * large one that holds every request behind it for milliseconds.
+     */
+    private readonly batchSize = 1_000,
   ) {
     this.maxQueue = maxQueue;
     this.flusher = new BatchFlusher(intervalMs, () => this.takeAndWrite());
@@ -65,7 +71,8 @@ export class ActivityBatcher {
     // Under extreme load the oldest unflushed records are dropped rather than growing without bound.
     if (this.activity.length >= this.maxQueue) this.activity.shift();
     this.activity.push({ ...event, at: Date.now() });
-    this.schedule();
+    if (this.activity.length >= this.batchSize) this.flusher.flushNow();
+    else this.schedule();
   }
 
   /** A technical client authenticated: its "last used" time is written with the next batch. */

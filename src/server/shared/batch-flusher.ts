@@ -22,11 +22,27 @@ export class BatchFlusher {
     this.timer.unref();
   }
 
-  async flush(): Promise<void> {
-    await this.running;
-    this.running = this.flushBatch().finally(() => {
-      this.running = undefined;
-    });
-    await this.running;
+  /**
+   * A full batch need not wait for the timer: starts a flush now, unless one is running (what
+   * arrives meanwhile goes with the next).
+   */
+  flushNow(): void {
+    if (this.running) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.flush();
+  }
+
+  flush(): Promise<void> {
+    // Chained behind the running flush, and set before returning: callers in the same tick (timer,
+    // a full batch, shutdown) queue up instead of writing side by side.
+    const flushing = (this.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.flushBatch())
+      .finally(() => {
+        if (this.running === flushing) this.running = undefined;
+      });
+    this.running = flushing;
+    return flushing;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Per-process cache of tenant indexes. Kept fresh two ways: NOTIFY sts_mappings_changed drops an
  * index the moment a change commits (any number of app instances stay consistent), and, as a
- * fallback when notifications are lost (listener reconnecting), an index older than
- * `revisionCheckMs` is revalidated against the tenant's revision before use.
+ * fallback when notifications are lost (listener reconnecting), an index is compared with the
+ * tenant's revision at most every `revisionCheckMs`, in the background.
  */
 import { Client } from "pg";
 import type { Db } from "../db/client";
@@ -54,25 +54,38 @@ export class TenantIndexCache {
   async get(tenantRef: string): Promise<TenantIndex | undefined> {
     const slug = this.bySlug.has(tenantRef) ? tenantRef : this.slugById.get(tenantRef);
     const cached = slug ? this.bySlug.get(slug) : undefined;
-    if (cached && (await this.stillCurrent(cached))) return cached;
-    return this.load(tenantRef);
+    if (!cached) return this.load(tenantRef);
+    this.revalidate(cached);
+    return cached;
   }
 
-  private async stillCurrent(index: TenantIndex): Promise<boolean> {
+  /**
+   * The fallback for lost notifications: at most once per `revisionCheckMs` and tenant, one look at
+   * the tenant's revision, off the request path; when it moved, the index is dropped and the next
+   * request loads the new one. Requests meanwhile get the index as it was: no more stale than
+   * before the look began, and no burst of identical queries from every request arriving during it.
+   */
+  private revalidate(index: TenantIndex): void {
     const interval = this.options.revisionCheckMs ?? 1_000;
     const now = Date.now();
-    if (now - (this.checkedAt.get(index.slug) ?? index.builtAt) < interval) return true;
+    if (now - (this.checkedAt.get(index.slug) ?? index.builtAt) < interval) return;
+    this.checkedAt.set(index.slug, now);
     this.stats.revisionChecks += 1;
-    const current = await this.options.db.tenant.findUnique({
-      where: { id: index.tenantId },
-      select: { revision: true, status: true },
-    });
-    if (current && current.revision === index.revision && current.status === index.status) {
-      this.checkedAt.set(index.slug, now);
-      return true;
-    }
-    this.invalidate(index.slug);
-    return false;
+    this.options.db.tenant
+      .findUnique({ where: { id: index.tenantId }, select: { revision: true, status: true } })
+      .then(
+        (current) => {
+          if (this.bySlug.get(index.slug) !== index) return;
+          if (!current || current.revision !== index.revision || current.status !== index.status)
+            this.invalidate(index.slug);
+        },
+        (error: unknown) => {
+          // The database is unreachable: nothing can have changed there; look again next interval.
+          logger.warn("tenant revision check failed", {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        },
+      );
   }
 
   private load(tenantRef: string): Promise<TenantIndex | undefined> {

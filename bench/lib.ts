@@ -413,5 +413,6 @@ export async function startAppServer(options: {
 /** BENCH_PROFILE_DIR=<dir> writes a CPU profile of the app server under load (open it in Chrome DevTools). */
 export function appNodeArgs(): string[] {
   const dir = process.env.BENCH_PROFILE_DIR;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  return [...extra, ...(dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [])];
 }

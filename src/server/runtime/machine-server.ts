@@ -50,14 +50,12 @@ export async function serveMachineRequest(
   } catch (error) {
     response = errorToMachineResponse(error);
   }
+  // Text goes to the socket as it is (encoded on the way out, no buffer of its own to collect later).
   const body =
-    req.method === "HEAD" || response.status === 304 || response.body === null
-      ? undefined
-      : typeof response.body === "string"
-        ? Buffer.from(response.body)
-        : response.body;
+    req.method === "HEAD" || response.status === 304 || response.body === null ? undefined : response.body;
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...response.headers };
-  if (body) headers["content-length"] = String(body.length);
+  if (body !== undefined)
+    headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.length);
   res.writeHead(response.status, headers);
   res.end(body);
   // A request refused before its body was read: drain what is left so the connection stays usable.

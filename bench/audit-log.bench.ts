@@ -45,7 +45,7 @@ export async function benchAuditLog(): Promise<void> {
       `  seeded ${ENTRIES.toLocaleString("en")} entries in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
     );
 
-    const cases: { label: string; tenantIds: string[] | undefined; filter: AuditFilter }[] = [
+    const cases: { label: string; tenantIds: string[] | undefined; filter: AuditFilter; depth?: number }[] = [
       { label: "tenant (a tenant reader's log)", tenantIds: [tenantIds[0]!], filter: {} },
       {
         label: "tenant + action mapping.create",
@@ -58,22 +58,36 @@ export async function benchAuditLog(): Promise<void> {
         filter: { action: "mapping.create" },
       },
       { label: 'tenant + free text "note"', tenantIds: [tenantIds[0]!], filter: { q: "note" } },
+      // One actor of twenty (5,000 entries), one target of 997 (about 100): as deep as they go.
+      { label: "whole log, actor user-3", tenantIds: undefined, filter: { actor: "user-3" }, depth: 2_500 },
+      {
+        label: "tenant + actor user-4",
+        tenantIds: [tenantIds[0]!],
+        filter: { actor: "user-4" },
+        depth: 2_500,
+      },
+      {
+        label: "whole log, target GROUP:group-5",
+        tenantIds: undefined,
+        filter: { target: "GROUP:group-5" },
+        depth: 50,
+      },
     ];
-    for (const { label, tenantIds: scope, filter } of cases) {
-      // Walk to the entry 25,000 deep once with the same query, then time the page after it.
+    for (const { label, tenantIds: scope, filter, depth = DEPTH } of cases) {
+      // Walk to the entry `depth` deep once with the same query, then time the page after it.
       let cursor: string | null = null;
       let walked = 0;
-      while (walked < DEPTH) {
+      while (walked < depth) {
         const page = await queryAuditPage(
           db,
           { tenantIds: scope },
           filter,
           cursor ? decodeCursor(cursor) : undefined,
-          Math.min(200, DEPTH - walked),
+          Math.min(200, depth - walked),
         );
         walked += page.entries.length;
         const last = page.entries[page.entries.length - 1];
-        if (!page.nextCursor || !last) throw new Error(`${label}: fewer than ${DEPTH} matching entries`);
+        if (!page.nextCursor || !last) throw new Error(`${label}: fewer than ${depth} matching entries`);
         cursor = encodeCursor({ at: new Date(last.at), id: BigInt(last.id) });
       }
       const position = decodeCursor(cursor!);
@@ -86,7 +100,7 @@ export async function benchAuditLog(): Promise<void> {
         "ms",
       );
       console.info(
-        `  page of ${PAGE} after ${DEPTH.toLocaleString("en")} · ${label.padEnd(34)} ${formatLatency(stats)}  (${rows} rows)`,
+        `  page of ${PAGE} after ${depth.toLocaleString("en").padStart(6)} · ${label.padEnd(34)} ${formatLatency(stats)}  (${rows} rows)`,
       );
     }
   } finally {

@@ -1,7 +1,13 @@
 // Reading IAM roles/groups out of OIDC claims, with claim sets shaped as Okta, Keycloak, Entra ID and
 // Auth0 send them.
 import { describe, expect, it } from "vitest";
-import { claimValues, mergeClaimSources, readClaimPath, type Claims } from "@/server/auth/claim-path";
+import {
+  claimValues,
+  claimValuesOf,
+  mergeClaimSources,
+  readClaimPath,
+  type Claims,
+} from "@/server/auth/claim-path";
 
 /** Okta org authorization server ID token with a groups claim filter (".*") and a custom role claim. */
 const okta: Claims = {
@@ -144,6 +150,16 @@ describe("readClaimPath", () => {
     const claims = Object.assign(Object.create(null) as Claims, { realm_access: { roles: ["r"] } });
     expect(readClaimPath(claims, "realm_access.roles")).toEqual(["r"]);
     expect(readClaimPath(claims, "constructor")).toBeUndefined();
+  });
+});
+
+describe("claimValuesOf", () => {
+  it("gives each value of several claims once, in order of appearance", () => {
+    const claims = { roles: ["a", "b", "", "a"], groups: ["b", "c", 7, "d"], team: "x,y,,a" };
+    expect(claimValuesOf(claims, ["roles", "groups"])).toEqual(["a", "b", "c", "d"]);
+    expect(claimValuesOf(claims, ["team", "roles"], ",")).toEqual(["x", "y", "a", "b"]);
+    expect(claimValuesOf(claims, ["team"])).toEqual(["x,y,,a"]);
+    expect(claimValuesOf(claims, ["missing", "groups"])).toEqual(["b", "c", "d"]);
   });
 });
 

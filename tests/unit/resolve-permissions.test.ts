@@ -83,6 +83,18 @@ describe("resolveAccess", () => {
     ]);
   });
 
+  it("lists every unmapped name once however often and wherever it repeats, in first-seen order", () => {
+    const names = Array.from({ length: 80 }, (_, at) => `unknown-${at}`);
+    const presented = [...names, "readers", "former", ...names.slice().reverse(), "former", names[0]!];
+    const access = resolveAccess(index(), "GROUP", presented, NOW);
+    expect(access.unmapped).toEqual([...names, "former"]);
+    expect(access.roles).toEqual(["reader"]);
+    // The same answer as with each name given once.
+    expect(resolveAccess(index(), "GROUP", [...new Set(presented)], NOW)).toEqual(access);
+    expect(explainAccess(index(), "GROUP", presented, NOW).unmapped).toEqual(access.unmapped);
+    expect(resolveAccess(index("DISABLED"), "GROUP", ["x", "x", "y"], NOW).unmapped).toEqual(["x", "y"]);
+  });
+
   it("compares subjects exactly and keeps group and client namespaces apart", () => {
     expect(resolveAccess(index(), "GROUP", ["Readers", "/readers", "readers "], NOW).permissions).toEqual([]);
     expect(resolveAccess(index(), "GROUP", ["robot"], NOW).permissions).toEqual([]);

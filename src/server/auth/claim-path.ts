@@ -24,15 +24,29 @@ export function readClaimPath(claims: Claims, path: string): unknown {
 }
 
 export function claimValues(claims: Claims, path: string, separator?: string): string[] {
-  const raw = readClaimPath(claims, path);
+  return claimValuesOf(claims, [path], separator);
+}
+
+/**
+ * The non-empty string values at each path (a list, or one string split at `separator`), each once,
+ * in order of appearance: the subjects a token presents under its role and group claims.
+ */
+export function claimValuesOf(claims: Claims, paths: readonly string[], separator?: string): string[] {
+  const seen = new Set<string>();
   const values: string[] = [];
-  if (Array.isArray(raw)) {
-    for (const item of raw) if (typeof item === "string" && item.length > 0) values.push(item);
-  } else if (typeof raw === "string" && raw.length > 0) {
-    if (separator) values.push(...raw.split(separator).filter((part) => part.length > 0));
-    else values.push(raw);
+  const add = (value: unknown) => {
+    if (typeof value === "string" && value.length > 0 && !seen.has(value)) {
+      seen.add(value);
+      values.push(value);
+    }
+  };
+  for (const path of paths) {
+    const raw = readClaimPath(claims, path);
+    if (Array.isArray(raw)) for (const item of raw) add(item);
+    else if (typeof raw === "string" && separator) for (const part of raw.split(separator)) add(part);
+    else add(raw);
   }
-  return [...new Set(values)];
+  return values;
 }
 
 /** Merges ID token claims with userinfo claims according to OIDC_CLAIMS_SOURCE. */

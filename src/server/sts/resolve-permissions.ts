@@ -49,6 +49,28 @@ function distinct(subjects: readonly string[]): readonly string[] {
   return seen.size === subjects.length ? subjects : [...seen];
 }
 
+/**
+ * Adds a subject to the unmapped list unless it is there already. Only explanations deduplicate all
+ * subjects up front; a plain resolution, on the hot path, needs it for these few names alone (a
+ * repeated mapped subject sets the same role flags twice, which changes nothing).
+ */
+function addUnmapped(
+  unmapped: string[],
+  seen: Set<string> | undefined,
+  subject: string,
+): Set<string> | undefined {
+  if (seen) {
+    if (!seen.has(subject)) {
+      seen.add(subject);
+      unmapped.push(subject);
+    }
+    return seen;
+  }
+  if (!unmapped.includes(subject)) unmapped.push(subject);
+  // Past a few dozen names a set is cheaper than scanning the list.
+  return unmapped.length > 32 ? new Set(unmapped) : undefined;
+}
+
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** base64url (no padding) of the first `length` bytes: the same text as Buffer's, without a Buffer. */
@@ -89,10 +111,16 @@ function match(
   collectGrants: boolean,
 ): Matched {
   const tenant = { id: index.tenantId, slug: index.slug, status: index.status };
-  const unique = distinct(subjects);
+  const unique = collectGrants ? distinct(subjects) : subjects;
   if (index.status !== "ACTIVE") {
     return {
-      access: { tenant, revision: index.revision, roles: [], permissions: [], unmapped: [...unique] },
+      access: {
+        tenant,
+        revision: index.revision,
+        roles: [],
+        permissions: [],
+        unmapped: [...distinct(unique)],
+      },
       positions: [],
       grants: [],
     };
@@ -111,6 +139,7 @@ function match(
   let roleCount = 0;
   const matched: IndexedGrant[] = [];
   const unmapped: string[] = [];
+  let unmappedSeen: Set<string> | undefined;
   for (let at = 0; at < unique.length; at += 1) {
     const subject = unique[at]!;
     const grants = bySubject.get(subject);
@@ -128,7 +157,7 @@ function match(
         for (let word = 0; word < wordCount; word += 1) held[word]! |= words[word]!;
       }
     }
-    if (!live) unmapped.push(subject);
+    if (!live) unmappedSeen = addUnmapped(unmapped, unmappedSeen, subject);
   }
   // Roles are indexed in key order: walking the seen flags yields sorted keys without a sort.
   const roleKeys: string[] = new Array<string>(roleCount);

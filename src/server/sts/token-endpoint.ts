@@ -7,7 +7,7 @@
  * Errors follow RFC 6749 §5.2. Tokens are never stored or logged; activity keeps a hash of the jti.
  */
 import { randomUUID } from "node:crypto";
-import { claimValues } from "../auth/claim-path";
+import { claimValuesOf } from "../auth/claim-path";
 import type { AppConfig } from "../config";
 import { secretMatches } from "../clients/client-secret";
 import { hashToken } from "./iam-token-verifier";
@@ -276,12 +276,11 @@ async function exchange(
   if (!sub) throw new OAuthError("invalid_request", "The subject token has no sub claim.");
   attempt.subject = sub.slice(0, 255);
   const { config } = deps;
-  const subjects = [
-    ...new Set([
-      ...claimValues(claims, config.STS_ROLE_PATH, config.STS_CLAIM_SEPARATOR),
-      ...claimValues(claims, config.STS_GROUPS_PATH, config.STS_CLAIM_SEPARATOR),
-    ]),
-  ].filter((subject) => subject.length <= 255);
+  const subjects = claimValuesOf(
+    claims,
+    [config.STS_ROLE_PATH, config.STS_GROUPS_PATH],
+    config.STS_CLAIM_SEPARATOR,
+  ).filter((subject) => subject.length <= 255);
   observed.push(...subjects);
   const issued = await issue(deps, tenantRef, "GROUP", subjects, sub, nameClaims(claims), attempt);
   return { ...issued, clientId: "" };

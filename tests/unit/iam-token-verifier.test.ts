@@ -23,7 +23,8 @@ import {
   type IamVerificationSuccess,
   type IamVerifierOptions,
 } from "@/server/sts/iam-token-verifier";
-import { generateDevIdpJwks, startDevIdp } from "@/server/dev-idp/start-dev-idp";
+import { startDevIdp } from "@/server/dev-idp/start-dev-idp";
+import { generateDevIdpJwks } from "@/server/runtime/demo-secrets";
 import { freeLocalPort } from "@/server/db/free-port";
 
 const AUDIENCE = "api://sts";

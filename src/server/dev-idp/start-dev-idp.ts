@@ -4,7 +4,6 @@
  * ID tokens carrying the role and group claims, and JWT access tokens for the STS API resource.
  */
 import http from "node:http";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { URL } from "node:url";
 import Provider, {
   errors,
@@ -79,15 +78,6 @@ export function claimsFor(
 }
 
 /** Generates the IdP's signing key set (RS256 and EdDSA) once; callers persist it. */
-export function generateDevIdpJwks(): JWK[] {
-  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
-  const ed = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
-  return [
-    { ...rsa, kid: `rs-${randomUUID().slice(0, 8)}`, use: "sig", alg: "RS256" } as JWK,
-    { ...ed, kid: `ed-${randomUUID().slice(0, 8)}`, use: "sig", alg: "EdDSA" } as JWK,
-  ];
-}
-
 export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const issuer = `http://localhost:${options.port}`;
   const claimScopes = [

@@ -2,12 +2,11 @@
  * Secrets for demo mode (STS_DEMO=1), generated once under the data directory and reused, so a
  * restarted demo keeps its sessions, its IdP keys and its encrypted signing keys.
  */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { JWK } from "oidc-provider";
-import { generateDevIdpJwks } from "../dev-idp/start-dev-idp";
 
 const demoSecretsSchema = z.object({
   nextAuthSecret: z.string().min(32),
@@ -45,4 +44,14 @@ export async function loadOrCreateDemoSecrets(dataDir: string): Promise<DemoSecr
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+/** Signing keys for the development IdP: RS256 (what most IdPs use) and EdDSA. */
+export function generateDevIdpJwks(): JWK[] {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
+  const ed = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
+  return [
+    { ...rsa, kid: `rs-${randomUUID().slice(0, 8)}`, use: "sig", alg: "RS256" } as JWK,
+    { ...ed, kid: `ed-${randomUUID().slice(0, 8)}`, use: "sig", alg: "EdDSA" } as JWK,
+  ];
 }

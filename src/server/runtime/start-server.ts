@@ -14,7 +14,7 @@ import { z } from "zod";
 import { ConfigError, parseConfig, type AppConfig } from "../config";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
-import { startDevIdp, type DevIdp } from "../dev-idp/start-dev-idp";
+import type { DevIdp } from "../dev-idp/start-dev-idp";
 import { closeMachineRuntime } from "../machine-api/machine-runtime";
 import { flushSecurityAudit } from "../audit/security-audit-queue";
 import { loadOrCreateDemoSecrets } from "./demo-secrets";
@@ -86,6 +86,8 @@ export async function startServer(options: {
           OIDC_CLIENT_SECRET: "x",
         });
         const idpPort = launcher.data.STS_DEMO_IDP_PORT || (await freeLocalPort({ avoid: [5432] }));
+        // Loaded for the demo only: the IdP library has no business in a server signing in elsewhere.
+        const { startDevIdp } = await import("../dev-idp/start-dev-idp");
         idp = await startDevIdp({
           port: idpPort,
           cookieKeys: secrets.idpCookieKeys,

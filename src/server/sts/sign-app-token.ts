@@ -28,8 +28,8 @@ function scratchOf(bytes: number): Buffer {
   return scratch;
 }
 
-export function signAppToken(signer: ActiveSigner, claims: Record<string, unknown>): string {
-  const json = JSON.stringify(claims);
+/** Signs the payload, given as its JSON text (the claims object, serialised). */
+export function signAppToken(signer: ActiveSigner, json: string): string {
   const utf8 = scratchOf(json.length * 3);
   const payload = utf8.toString("base64url", 0, utf8.write(json, 0, "utf8"));
   const header = encodedHeader(signer.kid);

@@ -17,7 +17,7 @@ import type { SecurityAuditQueue } from "../audit/security-audit-queue";
 import type { ClientCredentialCache } from "../machine-api/machine-auth";
 import type { KeyStore } from "../keys/key-store";
 import type { RateLimiter } from "../http/rate-limiter";
-import { resolveAccess } from "./resolve-permissions";
+import { grantClaims } from "./grant-claims";
 import { logger } from "../logger";
 import { decodeBasicCredentials } from "../http/basic-credentials";
 import { PayloadTooLargeError } from "../http/errors";
@@ -187,8 +187,8 @@ async function issue(
   attempt.tenantId = index.tenantId;
   if (index.status !== "ACTIVE")
     throw new OAuthError("invalid_target", `Organisation "${index.slug}" is disabled.`);
-  const access = resolveAccess(index, subjectType, subjects);
-  if (access.permissions.length === 0) {
+  const granted = grantClaims(index, subjectType, subjects);
+  if (granted.permissionCount === 0) {
     throw new OAuthError(
       "invalid_target",
       `Nothing is mapped for this ${subjectType === "CLIENT" ? "client" : "user"} in "${index.slug}".`,
@@ -203,7 +203,7 @@ async function issue(
     );
   const now = Math.floor(Date.now() / 1000);
   const jti = randomUUID();
-  const claims = {
+  const identity = JSON.stringify({
     iss: deps.config.STS_TOKEN_ISSUER,
     sub: subject,
     aud: deps.config.STS_TOKEN_AUDIENCE,
@@ -213,12 +213,11 @@ async function issue(
     jti,
     organisationId: index.tenantId,
     tenant: { id: index.tenantId, slug: index.slug },
-    roles: access.roles,
-    permissions: access.permissions,
-    ...(access.bitmask ? { permissionsBitmask: access.bitmask } : {}),
-    ...extraClaims,
-  };
-  const token = signAppToken(signer, claims);
+  });
+  // {identity…, roles, permissions, bitmask, names…}: the members of three JSON objects joined.
+  const names = JSON.stringify(extraClaims);
+  const payload = `${identity.slice(0, -1)},${granted.json}${names === "{}" ? "}" : `,${names.slice(1)}`}`;
+  const token = signAppToken(signer, payload);
   return {
     response: {
       status: 200,

@@ -8,7 +8,7 @@ function fakeVerifier(exp: number) {
     calls += 1;
     if (token.startsWith("bad"))
       return { ok: false, code: "bad_signature", message: "signature does not verify" };
-    return { ok: true, claims: { sub: token, exp }, header: { alg: "RS256" }, tokenHash: token };
+    return { ok: true, claims: { sub: token, exp }, header: { alg: "RS256" } };
   };
   return { verify, calls: () => calls };
 }

@@ -20,7 +20,7 @@ import type { IamVerificationFailure, IamVerificationSuccess } from "../sts/iam-
 
 export type MachineCaller =
   | { kind: "client"; clientId: string; tenantId: string | null; readAllTenants: boolean }
-  | { kind: "iam"; sub: string; subjects: string[]; isBootstrapAdmin: boolean; tokenHash: string }
+  | { kind: "iam"; sub: string; subjects: string[]; isBootstrapAdmin: boolean }
   | { kind: "unsafe"; mode: "UNSAFE_STATIC" | "UNSAFE_NONE" };
 
 export class MachineAuthError extends DomainError {
@@ -144,7 +144,6 @@ export async function authenticateMachine(
       sub: typeof claims.sub === "string" ? claims.sub : "",
       subjects: [...new Set([...roles, ...groups])],
       isBootstrapAdmin: roles.includes(config.STS_BOOTSTRAP_ROLE),
-      tokenHash: verified.tokenHash,
     };
   }
   throw new MachineAuthError(`Unsupported authorization scheme "${scheme}".`);

@@ -29,6 +29,7 @@
  */
 import { constants, createPublicKey, hash, verify as verifySignature, type KeyObject } from "node:crypto";
 import type { JWK } from "jose";
+import { asciiBytes } from "../shared/scratch-bytes";
 
 export interface IamVerifierOptions {
   /** Exact expected `iss`; the JWKS is found through this issuer's discovery document. */
@@ -77,8 +78,6 @@ export type IamVerificationSuccess = {
   ok: true;
   claims: Record<string, unknown>;
   header: { alg: string; kid?: string; typ?: string };
-  /** sha256 hex of the token. */
-  tokenHash: string;
 };
 
 export interface IamTokenVerifier {
@@ -561,7 +560,8 @@ export function createIamTokenVerifier(options: IamVerifierOptions): IamTokenVer
     try {
       verified = verifySignature(
         scheme.digest,
-        Buffer.from(`${headerPart}.${payloadPart}`),
+        // Both parts passed the base64url check above: ASCII.
+        asciiBytes(headerPart, ".", payloadPart),
         { key, padding: scheme.padding, saltLength: scheme.saltLength, dsaEncoding: scheme.dsaEncoding },
         Buffer.from(signaturePart, "base64url"),
       );
@@ -609,7 +609,6 @@ export function createIamTokenVerifier(options: IamVerifierOptions): IamTokenVer
         ...(kid !== undefined ? { kid } : {}),
         ...(typ !== undefined ? { typ } : {}),
       },
-      tokenHash: hashToken(token),
     };
   }
 

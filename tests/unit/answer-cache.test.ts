@@ -2,18 +2,20 @@ import { describe, expect, it } from "vitest";
 import { AnswerCache } from "@/server/sts/answer-cache";
 import { buildTenantIndex, nextExpiry } from "@/server/sts/tenant-index";
 
-const answer = (text: string, validUntil = Infinity) => ({ body: Buffer.from(text), validUntil });
+/** A cache of text answers, each costing its length. */
+const textCache = (maxBytes: number, now?: () => number) =>
+  new AnswerCache<string>(maxBytes, (text) => text.length, now);
 
 describe("AnswerCache", () => {
-  it("keys a question by index, subject type, exact subject list and provenance flag", () => {
+  it("keys a question by index, subject type, exact subject list and kind of answer", () => {
     const keys = new Set([
-      AnswerCache.key(1, "GROUP", ["a", "b"], true),
-      AnswerCache.key(2, "GROUP", ["a", "b"], true),
-      AnswerCache.key(1, "CLIENT", ["a", "b"], true),
-      AnswerCache.key(1, "GROUP", ["b", "a"], true),
-      AnswerCache.key(1, "GROUP", ["a", "b"], false),
-      AnswerCache.key(1, "GROUP", ["a\u0000b"], true),
-      AnswerCache.key(1, "GROUP", ["ab"], true),
+      AnswerCache.key(1, "GROUP", ["a", "b"], "provenance"),
+      AnswerCache.key(2, "GROUP", ["a", "b"], "provenance"),
+      AnswerCache.key(1, "CLIENT", ["a", "b"], "provenance"),
+      AnswerCache.key(1, "GROUP", ["b", "a"], "provenance"),
+      AnswerCache.key(1, "GROUP", ["a", "b"], "plain"),
+      AnswerCache.key(1, "GROUP", ["a\u0000b"], "provenance"),
+      AnswerCache.key(1, "GROUP", ["ab"], "provenance"),
     ]);
     // Only the NUL-joined pair and the one subject holding a NUL could meet; subjects never hold one.
     expect(keys.size).toBe(6);
@@ -21,9 +23,9 @@ describe("AnswerCache", () => {
 
   it("keeps answers until their validity ends", () => {
     let now = 1_000;
-    const cache = new AnswerCache(1 << 20, () => now);
-    cache.set("k", answer("x", 2_000));
-    expect(cache.get("k")?.toString()).toBe("x");
+    const cache = textCache(1 << 20, () => now);
+    cache.set("k", "x", 2_000);
+    expect(cache.get("k")).toBe("x");
     now = 2_000;
     expect(cache.get("k")).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -32,27 +34,27 @@ describe("AnswerCache", () => {
 
   it("stays within its byte budget, dropping the least recently used first", () => {
     // Each entry costs its 500 bytes plus key and bookkeeping: four fit, a fifth pushes one out.
-    const cache = new AnswerCache(2_300);
-    for (const key of ["a", "b", "c", "d"]) cache.set(key, answer(key.repeat(500)));
+    const cache = textCache(2_300);
+    for (const key of ["a", "b", "c", "d"]) cache.set(key, key.repeat(500), Infinity);
     expect(cache.size).toBe(4);
     expect(cache.get("a")).toBeDefined(); // a is now the most recently used
-    cache.set("e", answer("e".repeat(500)));
+    cache.set("e", "e".repeat(500), Infinity);
     expect(cache.get("b")).toBeUndefined();
     expect(["a", "c", "d", "e"].map((key) => cache.get(key) !== undefined)).toEqual([true, true, true, true]);
     expect(cache.usedBytes).toBeLessThanOrEqual(2_300);
     // Replacing an entry does not count it twice.
-    cache.set("e", answer("E".repeat(500)));
-    expect(cache.get("e")?.toString()).toBe("E".repeat(500));
+    cache.set("e", "E".repeat(500), Infinity);
+    expect(cache.get("e")).toBe("E".repeat(500));
     expect(cache.size).toBe(4);
   });
 
   it("never keeps an answer larger than a quarter of the budget, and nothing when disabled", () => {
-    const cache = new AnswerCache(4_000);
-    cache.set("big", answer("x".repeat(1_200)));
+    const cache = textCache(4_000);
+    cache.set("big", "x".repeat(1_200), Infinity);
     expect(cache.get("big")).toBeUndefined();
-    const off = new AnswerCache(0);
+    const off = textCache(0);
     expect(off.enabled).toBe(false);
-    off.set("k", answer("x"));
+    off.set("k", "x", Infinity);
     expect(off.size).toBe(0);
   });
 });

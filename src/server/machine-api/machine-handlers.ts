@@ -69,20 +69,21 @@ async function authenticate(request: MachineRequest): Promise<MachineCaller> {
 
 /** The resolve answer as UTF-8 JSON: remembered when the same question was answered already. */
 function answerFor(
-  answers: AnswerCache,
+  answers: AnswerCache<Buffer>,
   index: TenantIndex,
   subjectType: SubjectType,
   subjects: string[],
   provenance: boolean,
 ): Buffer {
   const now = Date.now();
-  const key = answers.enabled ? AnswerCache.key(index.generation, subjectType, subjects, provenance) : "";
-  const remembered = answers.enabled ? answers.get(key) : undefined;
+  const kind = provenance ? "provenance" : "plain";
+  const key = answers.enabled ? AnswerCache.key(index.generation, subjectType, subjects, kind) : "";
+  const remembered = answers.enabled ? answers.get(key, now) : undefined;
   if (remembered) return remembered;
   const answer = provenance
     ? explainAccessJson(index, subjectType, subjects, now)
     : Buffer.from(JSON.stringify(resolveAccess(index, subjectType, subjects, now)));
-  if (answers.enabled) answers.set(key, { body: answer, validUntil: nextExpiry(index, now) });
+  if (answers.enabled) answers.set(key, answer, nextExpiry(index, now));
   return answer;
 }
 

@@ -21,7 +21,7 @@ import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
 export interface MachineRuntime {
   indexes: TenantIndexCache;
   /** Resolve answers per tenant index and question (see answer-cache.ts). */
-  answers: AnswerCache;
+  answers: AnswerCache<Buffer>;
   auth: MachineAuthDeps;
   activity: ActivityBatcher;
   keys: KeyStore;
@@ -79,7 +79,7 @@ async function createRuntime(): Promise<MachineRuntime> {
     : undefined;
   return {
     indexes,
-    answers: new AnswerCache(config.STS_RESOLVE_CACHE_MB * 1024 * 1024),
+    answers: new AnswerCache<Buffer>(config.STS_RESOLVE_CACHE_MB * 1024 * 1024, (body) => body.length),
     activity,
     keys,
     token: {

@@ -1,23 +1,27 @@
 /**
- * Resolve answers remembered per tenant revision: an STS asks about the same users again and again
- * (every token refresh), and an answer with provenance costs a hundred times more to build than to
- * look up. Keyed by the tenant index it was built from (a new revision is a new index), subject type,
- * the exact subject list and the provenance flag; an entry also ends at the first mapping expiry
- * after it was built, since from then the same question has another answer. Bounded in bytes; least
+ * Answers derived from a tenant index, remembered per question: an STS asks about the same users
+ * again and again (every token refresh), and an answer costs far more to build than to look up.
+ * Serves the resolve API (its JSON answers) and the token endpoint (the claims a group set grants).
+ * Keyed by the tenant index the answer was built from (a new revision is a new index), subject type,
+ * the exact subject list and the kind of answer; an entry also ends at the first mapping expiry after
+ * it was built, since from then the same question has another answer. Bounded in bytes; least
  * recently used answers leave first.
  */
-export interface CachedAnswer {
-  body: Buffer;
+interface Entry<T> {
+  value: T;
   /** Epoch ms after which the answer may be wrong (a grant in it, or ruled out by it, expired). */
   validUntil: number;
+  cost: number;
 }
 
-export class AnswerCache {
-  private readonly entries = new Map<string, CachedAnswer>();
+export class AnswerCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
   private bytes = 0;
 
   constructor(
     private readonly maxBytes: number,
+    /** Bytes an answer holds (its key and bookkeeping are added). */
+    private readonly sizeOf: (value: T) => number,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -30,38 +34,39 @@ export class AnswerCache {
     indexGeneration: number,
     subjectType: string,
     subjects: readonly string[],
-    provenance: boolean,
+    kind: string,
   ): string {
-    return `${indexGeneration}\u0000${subjectType}\u0000${provenance ? 1 : 0}\u0000${subjects.join("\u0000")}`;
+    return `${indexGeneration}\u0000${subjectType}\u0000${kind}\u0000${subjects.join("\u0000")}`;
   }
 
-  get(key: string): Buffer | undefined {
+  /** The answer remembered for the question, if it still holds at `now`. */
+  get(key: string, now = this.now()): T | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
-    if (entry.validUntil <= this.now()) {
-      this.bytes -= this.cost(key, entry);
+    if (entry.validUntil <= now) {
+      this.bytes -= entry.cost;
       return undefined;
     }
     // Most recently used last: Map keeps insertion order.
     this.entries.set(key, entry);
-    return entry.body;
+    return entry.value;
   }
 
-  set(key: string, answer: CachedAnswer): void {
-    const cost = this.cost(key, answer);
+  set(key: string, value: T, validUntil: number): void {
+    const cost = this.sizeOf(value) + key.length * 2 + 64;
     if (!this.enabled || cost > this.maxBytes / 4) return;
     const previous = this.entries.get(key);
     if (previous) {
       this.entries.delete(key);
-      this.bytes -= this.cost(key, previous);
+      this.bytes -= previous.cost;
     }
     while (this.bytes + cost > this.maxBytes) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, CachedAnswer];
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry<T>];
       this.entries.delete(oldestKey);
-      this.bytes -= this.cost(oldestKey, oldest);
+      this.bytes -= oldest.cost;
     }
-    this.entries.set(key, answer);
+    this.entries.set(key, { value, validUntil, cost });
     this.bytes += cost;
   }
 
@@ -71,9 +76,5 @@ export class AnswerCache {
 
   get usedBytes(): number {
     return this.bytes;
-  }
-
-  private cost(key: string, answer: CachedAnswer): number {
-    return answer.body.length + key.length * 2 + 64;
   }
 }

@@ -13,9 +13,8 @@ export interface GrantClaims {
   permissionCount: number;
 }
 
-/** About 4 KB each for a user with a hundred roles: a few megabytes at most. */
-const MAX_ENTRIES = 2_000;
-const remembered = new Map<string, GrantClaims & { validUntil: number }>();
+/** About 4 KB for a user with a hundred roles: a thousand group sets or more. */
+const remembered = new AnswerCache<GrantClaims>(8 * 1024 * 1024, (claims) => claims.json.length * 2);
 
 export function grantClaims(
   index: TenantIndex,
@@ -23,19 +22,16 @@ export function grantClaims(
   subjects: readonly string[],
   now = Date.now(),
 ): GrantClaims {
-  const key = AnswerCache.key(index.generation, subjectType, subjects, false);
-  const known = remembered.get(key);
-  if (known && known.validUntil > now) return known;
+  const key = AnswerCache.key(index.generation, subjectType, subjects, "claims");
+  const known = remembered.get(key, now);
+  if (known) return known;
   const access = resolveAccess(index, subjectType, subjects, now);
   const bitmask =
     access.bitmask === undefined ? "" : `,"permissionsBitmask":${JSON.stringify(access.bitmask)}`;
-  const entry = {
+  const granted = {
     json: `"roles":${JSON.stringify(access.roles)},"permissions":${JSON.stringify(access.permissions)}${bitmask}`,
     permissionCount: access.permissions.length,
-    validUntil: nextExpiry(index, now),
   };
-  remembered.delete(key);
-  if (remembered.size >= MAX_ENTRIES) remembered.delete(remembered.keys().next().value as string);
-  remembered.set(key, entry);
-  return entry;
+  remembered.set(key, granted, nextExpiry(index, now));
+  return granted;
 }

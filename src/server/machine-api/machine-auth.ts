@@ -8,6 +8,7 @@
  */
 import { READ_PERMISSIONS } from "../auth/console-permissions";
 import { claimValues } from "../auth/claim-path";
+import { holdsBootstrapRole, mappingSubjects } from "../auth/identity";
 import type { AppConfig } from "../config";
 import type { Db } from "../db/client";
 import { decodeBasicCredentials } from "../http/basic-credentials";
@@ -142,8 +143,8 @@ export async function authenticateMachine(
     return {
       kind: "iam",
       sub: typeof claims.sub === "string" ? claims.sub : "",
-      subjects: [...new Set([...roles, ...groups])],
-      isBootstrapAdmin: roles.includes(config.STS_BOOTSTRAP_ROLE),
+      subjects: mappingSubjects({ roles, groups }),
+      isBootstrapAdmin: holdsBootstrapRole({ roles }, config.STS_BOOTSTRAP_ROLE),
     };
   }
   throw new MachineAuthError(`Unsupported authorization scheme "${scheme}".`);

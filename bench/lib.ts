@@ -383,6 +383,39 @@ export function formatLoad(result: LoadResult): string {
 }
 
 /**
+ * The process counts every HTTP figure is measured with (one, and one per core when there are more),
+ * after printing the load settings they share.
+ */
+export function processCountsForLoad(): number[] {
+  console.info(
+    `  load generator: ${loadGenerator()}, 32 connections, 10 s after a 3 s warm-up; server CPU from /proc`,
+  );
+  const cores = os.availableParallelism();
+  return cores > 1 ? [1, cores] : [1];
+}
+
+/**
+ * A reference server of the benchmarks (bench/<script>: the floor, the peer) with `workers`
+ * processes on a free port, once `readyPath` answers; `url` is its origin.
+ */
+export async function startBenchServer(
+  script: string,
+  workers: number,
+  readyPath: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freeLocalPort({ avoid: [5432] });
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startChild(
+    process.execPath,
+    ["--import", "tsx", `bench/${script}`],
+    { PORT: String(port), WORKERS: String(workers), ...env },
+    `${url}${readyPath}`,
+  );
+  return { url, ...server };
+}
+
+/**
  * The production server (`scripts/serve.ts`, demo mode) on a free port against `databaseUrl`, ready
  * when /api/health answers. `env` adds or overrides variables (workers, IAM issuer…).
  */

@@ -10,7 +10,6 @@ import path from "node:path";
 import { Client } from "pg";
 import { hashClientSecret } from "../src/server/clients/client-secret";
 import { createPrismaClient } from "../src/server/db/client";
-import { freeLocalPort } from "../src/server/db/free-port";
 import {
   importPermissionCatalog,
   readCatalogFile,
@@ -21,13 +20,13 @@ import {
   formatLatency,
   formatLoad,
   load,
-  loadGenerator,
+  processCountsForLoad,
+  startBenchServer,
   pgbenchLatency,
   type LatencyStats,
   type LoadResult,
   scratchDatabase,
   startAppServer,
-  startChild,
   timeSequential,
 } from "./lib";
 
@@ -139,11 +138,7 @@ export async function benchReadContract(): Promise<void> {
     await sql.end();
     const view = { p99: Math.max(...viewStats.map((stats) => stats.p99)) };
 
-    const cores = os.availableParallelism();
-    const workerCounts = cores > 1 ? [1, cores] : [1];
-    console.info(
-      `  load generator: ${loadGenerator()}, 32 connections, 10 s after a 3 s warm-up; server CPU from /proc`,
-    );
+    const workerCounts = processCountsForLoad();
     const resolveBody = JSON.stringify({ tenant: "bench", groups: userGroups });
     const leanBody = JSON.stringify({ tenant: "bench", groups: userGroups, provenance: false });
     // 2,000 users shaped like the first (its 50 groups shifted by one per user: as many groups and
@@ -197,15 +192,9 @@ export async function benchReadContract(): Promise<void> {
 
     const floors = new Map<number, LoadResult>();
     for (const workers of workerCounts) {
-      const floorPort = await freeLocalPort({ avoid: [5432] });
-      const floorServer = await startChild(
-        process.execPath,
-        ["--import", "tsx", "bench/plain-http-server.ts"],
-        { PORT: String(floorPort), WORKERS: String(workers) },
-        `http://127.0.0.1:${floorPort}/`,
-      );
+      const floorServer = await startBenchServer("plain-http-server.ts", workers, "/");
       try {
-        const url = `http://127.0.0.1:${floorPort}/`;
+        const url = `${floorServer.url}/`;
         await load({ url, method: "POST", body: leanBody, seconds: 3 });
         const floor = await load({ url, method: "POST", body: leanBody, serverPid: floorServer.child.pid });
         floors.set(workers, floor);

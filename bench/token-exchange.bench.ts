@@ -11,16 +11,15 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { exportJWK, SignJWT } from "jose";
-import { freeLocalPort } from "../src/server/db/free-port";
 import {
   formatLatency,
   formatLoad,
   load,
-  loadGenerator,
+  processCountsForLoad,
+  startBenchServer,
   type LoadResult,
   scratchDatabase,
   startAppServer,
-  startChild,
   timeSequential,
 } from "./lib";
 import { seedReadContractTenant } from "./read-contract.bench";
@@ -51,25 +50,22 @@ export async function benchTokenExchange(): Promise<void> {
   );
   console.info(`  (a) crypto floor (RS256 verify + EdDSA sign)  ${formatLatency(floor)}`);
 
-  const cores = os.availableParallelism();
-  const workerCounts = cores > 1 ? [1, cores] : [1];
-  console.info(
-    `  load generator: ${loadGenerator()}, 32 connections, 10 s after a 3 s warm-up; server CPU from /proc`,
-  );
+  const workerCounts = processCountsForLoad();
 
   // (b) The peer, with as many processes as the exchange gets.
   const peers = new Map<number, LoadResult>();
   for (const workers of workerCounts) {
-    const peerPort = await freeLocalPort({ avoid: [5432] });
-    const peer = await startChild(
-      process.execPath,
-      ["--import", "tsx", "bench/peer-oidc-provider.ts"],
-      { PORT: String(peerPort), WORKERS: String(workers), NODE_ENV: "production" },
-      `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+    const peer = await startBenchServer(
+      "peer-oidc-provider.ts",
+      workers,
+      "/.well-known/openid-configuration",
+      {
+        NODE_ENV: "production",
+      },
     );
     try {
       const request = {
-        url: `http://127.0.0.1:${peerPort}/token`,
+        url: `${peer.url}/token`,
         method: "POST" as const,
         body: "grant_type=client_credentials&scope=api",
         headers: {

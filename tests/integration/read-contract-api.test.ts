@@ -5,10 +5,12 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/server/db/client";
 import { registerClient, revokeClient, rotateClientSecret } from "@/server/clients/manage-clients";
+import { GZIP_MIN_BYTES } from "@/server/http/content-encoding";
 import { handleResolve, handleSnapshot } from "@/server/machine-api/machine-handlers";
 import { closeMachineRuntime } from "@/server/machine-api/machine-runtime";
 import { createMappings } from "@/server/mappings/create-mappings";
@@ -70,19 +72,34 @@ afterAll(async () => {
 const basic = (clientId: string, secret: string) =>
   `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`;
 
-function resolveRequest(body: unknown, authorization?: string, contentType = "application/json") {
+function resolveRequest(
+  body: unknown,
+  authorization?: string,
+  contentType = "application/json",
+  acceptEncoding?: string,
+) {
   return new Request(`${BASE}/api/v1/resolve`, {
     method: "POST",
-    headers: { "content-type": contentType, ...(authorization ? { authorization } : {}) },
+    headers: {
+      "content-type": contentType,
+      ...(authorization ? { authorization } : {}),
+      ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}),
+    },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
 
-function snapshotRequest(slug: string, authorization?: string, ifNoneMatch?: string) {
+function snapshotRequest(
+  slug: string,
+  authorization?: string,
+  ifNoneMatch?: string,
+  acceptEncoding?: string,
+) {
   return new Request(`${BASE}/api/v1/tenants/${slug}/mappings`, {
     headers: {
       ...(authorization ? { authorization } : {}),
       ...(ifNoneMatch ? { "if-none-match": ifNoneMatch } : {}),
+      ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}),
     },
   });
 }
@@ -211,6 +228,59 @@ describe("technical client credentials", () => {
     expect(changed.revision).toBe(fresh.revision + 1);
     expect(changed.roles).toContain(another.key);
     expect(changed.unmapped).toEqual([]);
+  });
+
+  it("sends large answers gzip-compressed to clients that accept gzip, and everything else as it is", async () => {
+    const auth = basic(acmeReader.clientId, acmeReader.secret);
+    const groups = ["acme-sts-admins", "acme-auditors", "acme-support"];
+    const resolveWith = async (acceptEncoding: string | undefined, provenance = true, asked = groups) => {
+      const response = await handleResolve(
+        resolveRequest(
+          { tenant: "acme", groups: asked, provenance },
+          auth,
+          "application/json",
+          acceptEncoding,
+        ),
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get("vary")).toBe("accept-encoding");
+      return {
+        encoding: response.headers.get("content-encoding"),
+        bytes: Buffer.from(await response.arrayBuffer()),
+      };
+    };
+    const plain = await resolveWith(undefined);
+    expect(plain.encoding).toBeNull();
+    expect(plain.bytes.length).toBeGreaterThan(GZIP_MIN_BYTES);
+    // Asked twice per encoding: the second answer comes from memory, in the form first sent.
+    const { getMachineRuntime } = await import("@/server/machine-api/machine-runtime");
+    const { answers } = await getMachineRuntime();
+    const remembered = answers.size;
+    for (let round = 0; round < 2; round++) {
+      const compressed = await resolveWith("gzip, deflate");
+      expect(compressed.encoding).toBe("gzip");
+      expect(compressed.bytes.length).toBeLessThan(plain.bytes.length / 2);
+      expect(gunzipSync(compressed.bytes).equals(plain.bytes)).toBe(true);
+      const again = await resolveWith(undefined);
+      expect(again.encoding).toBeNull();
+      expect(again.bytes.equals(plain.bytes)).toBe(true);
+      expect(answers.size).toBe(remembered + 1);
+    }
+    expect((await resolveWith("*")).encoding).toBe("gzip");
+    expect((await resolveWith("br, gzip;q=0")).encoding).toBeNull();
+    expect((await resolveWith("*, gzip;q=0")).encoding).toBeNull();
+    expect((await resolveWith("identity")).encoding).toBeNull();
+    // A small answer (no provenance) goes as it is even when gzip is welcome.
+    const lean = await resolveWith("gzip", false, ["acme-auditors"]);
+    expect(lean.encoding).toBeNull();
+    expect(lean.bytes.length).toBeLessThan(GZIP_MIN_BYTES);
+
+    const snapshotPlain = await handleSnapshot(snapshotRequest("acme", auth), "acme");
+    const snapshotGzip = await handleSnapshot(snapshotRequest("acme", auth, undefined, "gzip"), "acme");
+    expect(snapshotGzip.headers.get("content-encoding")).toBe("gzip");
+    expect(snapshotGzip.headers.get("etag")).toBe(snapshotPlain.headers.get("etag"));
+    const snapshotJson = Buffer.from(await snapshotPlain.arrayBuffer());
+    expect(gunzipSync(Buffer.from(await snapshotGzip.arrayBuffer())).equals(snapshotJson)).toBe(true);
   });
 
   it("serves the snapshot with ETag = revision and 304 on If-None-Match", async () => {

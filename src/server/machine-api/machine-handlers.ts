@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { getDb } from "../db/client";
+import { acceptsGzip, encodeBody, type EncodedBody } from "../http/content-encoding";
 import { errorToMachineResponse } from "../http/error-response";
 import {
   fromWebRequest,
@@ -67,22 +68,38 @@ async function authenticate(request: MachineRequest): Promise<MachineCaller> {
   return caller;
 }
 
-/** The resolve answer as UTF-8 JSON: remembered when the same question was answered already. */
+/** The JSON response for an encoded answer; it varies with Accept-Encoding either way. */
+function jsonResponse(answer: EncodedBody, headers: Record<string, string> = JSON_HEADERS): MachineResponse {
+  return {
+    status: 200,
+    headers: answer.gzip
+      ? { ...headers, "content-encoding": "gzip", vary: "accept-encoding" }
+      : { ...headers, vary: "accept-encoding" },
+    body: answer.body,
+  };
+}
+
+/**
+ * The resolve answer as UTF-8 JSON, gzip-compressed when the client accepts it and it is large:
+ * remembered (in the form it was sent) when the same question was answered already.
+ */
 function answerFor(
-  answers: AnswerCache<Buffer>,
+  answers: AnswerCache<EncodedBody>,
   index: TenantIndex,
   subjectType: SubjectType,
   subjects: string[],
   provenance: boolean,
-): Buffer {
+  gzip: boolean,
+): EncodedBody {
   const now = Date.now();
-  const kind = provenance ? "provenance" : "plain";
+  const kind = `${provenance ? "provenance" : "plain"}${gzip ? "+gzip" : ""}`;
   const key = answers.enabled ? AnswerCache.key(index.generation, subjectType, subjects, kind) : "";
   const remembered = answers.enabled ? answers.get(key, now) : undefined;
   if (remembered) return remembered;
-  const answer = provenance
+  const json = provenance
     ? explainAccessJson(index, subjectType, subjects, now)
     : Buffer.from(JSON.stringify(resolveAccess(index, subjectType, subjects, now)));
+  const answer = encodeBody(json, gzip);
   if (answers.enabled) answers.set(key, answer, nextExpiry(index, now));
   return answer;
 }
@@ -100,16 +117,18 @@ export async function resolveEndpoint(request: MachineRequest): Promise<MachineR
     authorizeTenantRead(caller, index);
     const subjectType = body.clientId ? "CLIENT" : "GROUP";
     const subjects = body.clientId ? [body.clientId] : (body.groups ?? []);
-    const answer = answerFor(runtime.answers, index, subjectType, subjects, body.provenance);
+    const gzip = acceptsGzip(request.header("accept-encoding"));
+    const answer = answerFor(runtime.answers, index, subjectType, subjects, body.provenance, gzip);
     runtime.activity.observe(subjectType, subjects, index.tenantId);
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
-    return { status: 200, headers: JSON_HEADERS, body: answer };
+    return jsonResponse(answer);
   } catch (error) {
     return refused(runtime, "resolve", error, tenantId, caller);
   }
 }
 
-const snapshotCache = new Map<string, { revision: number; body: string }>();
+/** The last snapshot per tenant, as JSON and (once a client asked for it) gzip-compressed. */
+const snapshotCache = new Map<string, { revision: number; json: Buffer; gzip?: EncodedBody }>();
 
 export async function snapshotEndpoint(request: MachineRequest, tenantRef: string): Promise<MachineResponse> {
   const runtime = await getMachineRuntime();
@@ -122,21 +141,27 @@ export async function snapshotEndpoint(request: MachineRequest, tenantRef: strin
     tenantId = index.tenantId;
     authorizeTenantRead(caller, index);
     const etag = `"${index.revision}"`;
-    const headers = { ...JSON_HEADERS, etag, "cache-control": "no-cache" };
     const ifNoneMatch = request.header("if-none-match");
     runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
     if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
-      return { status: 304, headers: { etag, "cache-control": "no-cache" }, body: null };
+      return {
+        status: 304,
+        headers: { etag, "cache-control": "no-cache", vary: "accept-encoding" },
+        body: null,
+      };
     }
     let cached = snapshotCache.get(index.tenantId);
     if (!cached || cached.revision !== index.revision) {
       const snapshot: TenantSnapshot | undefined = await buildSnapshot(getDb(), index.tenantId);
       if (!snapshot) throw new NotFoundError(`No organisation "${tenantRef}".`);
       // A change may have landed between the index and the snapshot: the body's revision is the truth.
-      cached = { revision: snapshot.tenant.revision, body: JSON.stringify(snapshot) };
+      cached = { revision: snapshot.tenant.revision, json: Buffer.from(JSON.stringify(snapshot)) };
       snapshotCache.set(index.tenantId, cached);
     }
-    return { status: 200, headers: { ...headers, etag: `"${cached.revision}"` }, body: cached.body };
+    const body = acceptsGzip(request.header("accept-encoding"))
+      ? (cached.gzip ??= encodeBody(cached.json, true))
+      : { body: cached.json, gzip: false };
+    return jsonResponse(body, { ...JSON_HEADERS, etag: `"${cached.revision}"`, "cache-control": "no-cache" });
   } catch (error) {
     return refused(runtime, "snapshot", error, tenantId, caller);
   }

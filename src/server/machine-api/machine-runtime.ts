@@ -15,13 +15,14 @@ import type { TokenEndpointDeps } from "../sts/token-endpoint";
 import { createIamTokenVerifier } from "../sts/iam-token-verifier";
 import { cacheVerifiedTokens } from "../sts/verified-token-cache";
 import { TenantIndexCache } from "../sts/tenant-index-cache";
+import type { EncodedBody } from "../http/content-encoding";
 import { AnswerCache } from "../sts/answer-cache";
 import { ClientCredentialCache, type MachineAuthDeps } from "./machine-auth";
 
 export interface MachineRuntime {
   indexes: TenantIndexCache;
   /** Resolve answers per tenant index and question (see answer-cache.ts). */
-  answers: AnswerCache<Buffer>;
+  answers: AnswerCache<EncodedBody>;
   auth: MachineAuthDeps;
   activity: ActivityBatcher;
   keys: KeyStore;
@@ -79,7 +80,10 @@ async function createRuntime(): Promise<MachineRuntime> {
     : undefined;
   return {
     indexes,
-    answers: new AnswerCache<Buffer>(config.STS_RESOLVE_CACHE_MB * 1024 * 1024, (body) => body.length),
+    answers: new AnswerCache<EncodedBody>(
+      config.STS_RESOLVE_CACHE_MB * 1024 * 1024,
+      (answer) => answer.body.length,
+    ),
     activity,
     keys,
     token: {

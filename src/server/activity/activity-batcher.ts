@@ -70,7 +70,17 @@ export class ActivityBatcher {
   record(event: ActivityInput): void {
     // Under extreme load the oldest unflushed records are dropped rather than growing without bound.
     if (this.activity.length >= this.maxQueue) this.activity.shift();
-    this.activity.push({ ...event, at: Date.now() });
+    // One shape for every queued event, built field by field (an object spread is far slower here).
+    this.activity.push({
+      kind: event.kind,
+      tenantId: event.tenantId,
+      subject: event.subject,
+      clientId: event.clientId,
+      result: event.result,
+      errorCode: event.errorCode,
+      jtiHash: event.jtiHash,
+      at: Date.now(),
+    });
     if (this.activity.length >= this.batchSize) this.flusher.flushNow();
     else this.schedule();
   }

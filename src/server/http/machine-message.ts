@@ -46,9 +46,56 @@ export function fromWebRequest(request: Request): MachineRequest {
   };
 }
 
-/** Node's request as a MachineRequest: one small object per request, no closures to create. */
+/** A body being read: where its chunks go and whom to tell (kept on the request, see below). */
+interface BodyRead {
+  chunks: Buffer[];
+  size: number;
+  limitBytes: number;
+  resolve: (body: Buffer) => void;
+  reject: (error: unknown) => void;
+}
+
+const BODY_READ = Symbol("bodyRead");
+type ReadingMessage = IncomingMessage & { [BODY_READ]?: BodyRead };
+
+// Shared listeners (`this` is the request) rather than closures made for every request.
+function onBodyData(this: ReadingMessage, chunk: Buffer): void {
+  const read = this[BODY_READ];
+  if (!read) return;
+  read.size += chunk.length;
+  if (read.size > read.limitBytes) {
+    stopReading(this);
+    this.resume();
+    read.reject(new PayloadTooLargeError(read.limitBytes));
+    return;
+  }
+  read.chunks.push(chunk);
+}
+
+function onBodyEnd(this: ReadingMessage): void {
+  const read = this[BODY_READ];
+  if (!read) return;
+  stopReading(this);
+  read.resolve(read.chunks.length === 1 ? read.chunks[0]! : Buffer.concat(read.chunks, read.size));
+}
+
+function onBodyError(this: ReadingMessage, error: unknown): void {
+  const read = this[BODY_READ];
+  if (!read) return;
+  stopReading(this);
+  read.reject(error);
+}
+
+function stopReading(req: ReadingMessage): void {
+  req[BODY_READ] = undefined;
+  req.off("data", onBodyData);
+  req.off("end", onBodyEnd);
+  req.off("error", onBodyError);
+}
+
+/** Node's request as a MachineRequest: one small object per request. */
 class NodeMachineRequest implements MachineRequest {
-  constructor(private readonly req: IncomingMessage) {}
+  constructor(private readonly req: ReadingMessage) {}
 
   get method(): string {
     return this.req.method ?? "GET";
@@ -67,23 +114,10 @@ class NodeMachineRequest implements MachineRequest {
     // Listeners rather than for-await: leaving an async iterator early destroys the socket, and the
     // client should still receive its 413.
     return new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const onData = (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limitBytes) {
-          req.off("data", onData);
-          req.off("end", onEnd);
-          req.resume();
-          reject(new PayloadTooLargeError(limitBytes));
-          return;
-        }
-        chunks.push(chunk);
-      };
-      const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-      req.on("data", onData);
-      req.once("end", onEnd);
-      req.once("error", reject);
+      req[BODY_READ] = { chunks: [], size: 0, limitBytes, resolve, reject };
+      req.on("data", onBodyData);
+      req.on("end", onBodyEnd);
+      req.on("error", onBodyError);
     });
   }
 }

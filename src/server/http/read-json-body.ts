@@ -3,15 +3,26 @@ import { fromWebRequest, type MachineRequest } from "./machine-message";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
+/** Whether a Content-Type names application/json (any case, parameters such as charset allowed). */
+export function isJsonMediaType(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  if (contentType === "application/json") return true;
+  const semicolon = contentType.indexOf(";");
+  return (
+    (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() ===
+    "application/json"
+  );
+}
+
 /** Reads a JSON body with a size cap, before any parsing: 415 for other media types, 413 when too big. */
 export async function readMachineJson(
   request: MachineRequest,
   limitBytes = DEFAULT_BODY_LIMIT,
 ): Promise<unknown> {
-  const type = (request.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") throw new UnsupportedMediaTypeError("application/json");
+  if (!isJsonMediaType(request.header("content-type")))
+    throw new UnsupportedMediaTypeError("application/json");
   const text = (await request.body(limitBytes)).toString("utf8");
-  if (text.trim() === "") throw new ValidationError("The request body is empty: send a JSON object.");
+  if (!/\S/.test(text)) throw new ValidationError("The request body is empty: send a JSON object.");
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -56,9 +56,15 @@ function refused(
     tenantId,
     result: response.status >= 500 ? "error" : "denied",
     errorCode: `${endpoint}_${response.status}`,
-    ...(caller ? callerLabel(caller) : {}),
+    subject: caller ? callerLabel(caller).subject : undefined,
+    clientId: caller ? callerLabel(caller).clientId : undefined,
   });
   return response;
+}
+
+function recordOk(runtime: MachineRuntime, tenantId: string, caller: MachineCaller): void {
+  const { subject, clientId } = callerLabel(caller);
+  runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", subject, clientId });
 }
 
 async function authenticate(request: MachineRequest): Promise<MachineCaller> {
@@ -68,15 +74,16 @@ async function authenticate(request: MachineRequest): Promise<MachineCaller> {
   return caller;
 }
 
-/** The JSON response for an encoded answer; it varies with Accept-Encoding either way. */
-function jsonResponse(answer: EncodedBody, headers: Record<string, string> = JSON_HEADERS): MachineResponse {
-  return {
-    status: 200,
-    headers: answer.gzip
-      ? { ...headers, "content-encoding": "gzip", vary: "accept-encoding" }
-      : { ...headers, vary: "accept-encoding" },
-    body: answer.body,
-  };
+const RESOLVE_HEADERS = { ...JSON_HEADERS, vary: "accept-encoding" };
+const RESOLVE_GZIP_HEADERS = { ...RESOLVE_HEADERS, "content-encoding": "gzip" };
+
+/**
+ * The JSON response for an encoded answer; it varies with Accept-Encoding either way. Headers are
+ * copied with Object.assign: an object spread per response costs microseconds on this path.
+ */
+function jsonResponse(answer: EncodedBody, extra?: Record<string, string>): MachineResponse {
+  const headers = Object.assign({}, answer.gzip ? RESOLVE_GZIP_HEADERS : RESOLVE_HEADERS, extra);
+  return { status: 200, headers, body: answer.body };
 }
 
 /**
@@ -120,7 +127,7 @@ export async function resolveEndpoint(request: MachineRequest): Promise<MachineR
     const gzip = acceptsGzip(request.header("accept-encoding"));
     const answer = answerFor(runtime.answers, index, subjectType, subjects, body.provenance, gzip);
     runtime.activity.observe(subjectType, subjects, index.tenantId);
-    runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
+    recordOk(runtime, tenantId, caller);
     return jsonResponse(answer);
   } catch (error) {
     return refused(runtime, "resolve", error, tenantId, caller);
@@ -142,7 +149,7 @@ export async function snapshotEndpoint(request: MachineRequest, tenantRef: strin
     authorizeTenantRead(caller, index);
     const etag = `"${index.revision}"`;
     const ifNoneMatch = request.header("if-none-match");
-    runtime.activity.record({ kind: "machine_api", tenantId, result: "ok", ...callerLabel(caller) });
+    recordOk(runtime, tenantId, caller);
     if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
       return {
         status: 304,
@@ -161,7 +168,7 @@ export async function snapshotEndpoint(request: MachineRequest, tenantRef: strin
     const body = acceptsGzip(request.header("accept-encoding"))
       ? (cached.gzip ??= encodeBody(cached.json, true))
       : { body: cached.json, gzip: false };
-    return jsonResponse(body, { ...JSON_HEADERS, etag: `"${cached.revision}"`, "cache-control": "no-cache" });
+    return jsonResponse(body, { etag: `"${cached.revision}"`, "cache-control": "no-cache" });
   } catch (error) {
     return refused(runtime, "snapshot", error, tenantId, caller);
   }

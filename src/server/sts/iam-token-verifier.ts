@@ -80,6 +80,18 @@ export type IamVerificationSuccess = {
   header: { alg: string; kid?: string; typ?: string };
 };
 
+/** The protected header as reported: members that were absent stay absent. */
+function verifiedHeader(
+  alg: string,
+  kid: string | undefined,
+  typ: string | undefined,
+): IamVerificationSuccess["header"] {
+  const header: IamVerificationSuccess["header"] = { alg };
+  if (kid !== undefined) header.kid = kid;
+  if (typ !== undefined) header.typ = typ;
+  return header;
+}
+
 export interface IamTokenVerifier {
   verify(token: string): Promise<IamVerificationSuccess | IamVerificationFailure>;
   /** For tests and metrics. */
@@ -604,11 +616,7 @@ export function createIamTokenVerifier(options: IamVerifierOptions): IamTokenVer
     return {
       ok: true,
       claims,
-      header: {
-        alg,
-        ...(kid !== undefined ? { kid } : {}),
-        ...(typ !== undefined ? { typ } : {}),
-      },
+      header: verifiedHeader(alg, kid, typ),
     };
   }
 

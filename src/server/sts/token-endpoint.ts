@@ -79,7 +79,7 @@ const RESPONSE_HEADERS = {
 };
 
 function errorResponse(error: OAuthError): MachineResponse {
-  const headers: Record<string, string> = { ...RESPONSE_HEADERS };
+  const headers: Record<string, string> = Object.assign({}, RESPONSE_HEADERS);
   if (error.code === "invalid_client") headers["www-authenticate"] = 'Basic realm="sts"';
   if (error.status === 429) headers["retry-after"] = "1";
   return {
@@ -176,7 +176,7 @@ async function issue(
   subject: string,
   extraClaims: Record<string, string>,
   attempt: Attempt,
-): Promise<Omit<Issued, "clientId">> {
+): Promise<Issued> {
   if (!tenantRef)
     throw new OAuthError(
       "invalid_request",
@@ -221,12 +221,13 @@ async function issue(
   return {
     response: {
       status: 200,
-      headers: { ...RESPONSE_HEADERS },
+      headers: Object.assign({}, RESPONSE_HEADERS),
       // The token is base64url and dots: nothing in it needs escaping.
       body: `{"access_token":"${token}","issued_token_type":"${ACCESS_TOKEN_TYPE}","token_type":"Bearer","expires_in":${deps.config.STS_TOKEN_TTL_SECONDS}}`,
     },
     tenantId: index.tenantId,
     subject,
+    clientId: "",
     jti,
   };
 }
@@ -281,8 +282,7 @@ async function exchange(
     config.STS_CLAIM_SEPARATOR,
   ).filter((subject) => subject.length <= 255);
   observed.push(...subjects);
-  const issued = await issue(deps, tenantRef, "GROUP", subjects, sub, nameClaims(claims), attempt);
-  return { ...issued, clientId: "" };
+  return issue(deps, tenantRef, "GROUP", subjects, sub, nameClaims(claims), attempt);
 }
 
 async function clientCredentials(
@@ -321,7 +321,8 @@ async function clientCredentials(
     }
   }
   const issued = await issue(deps, tenantRef, "CLIENT", [client.clientId], client.clientId, {}, attempt);
-  return { ...issued, clientId: client.clientId };
+  issued.clientId = client.clientId;
+  return issued;
 }
 
 export async function handleTokenRequest(

@@ -51,13 +51,14 @@ function refused(
   caller: MachineCaller | undefined,
 ): MachineResponse {
   const response = errorToMachineResponse(error);
+  const label = caller ? callerLabel(caller) : undefined;
   runtime.activity.record({
     kind: "machine_api",
     tenantId,
     result: response.status >= 500 ? "error" : "denied",
     errorCode: `${endpoint}_${response.status}`,
-    subject: caller ? callerLabel(caller).subject : undefined,
-    clientId: caller ? callerLabel(caller).clientId : undefined,
+    subject: label?.subject,
+    clientId: label?.clientId,
   });
   return response;
 }

@@ -138,6 +138,47 @@ export function SearchBox({
   );
 }
 
+/**
+ * A toolbar's filter drop-down (status, scope…) with a label for screen readers; `onChange` receives
+ * one of the given option values, never anything else.
+ */
+export function FilterSelect<Value extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: Value;
+  options: readonly { value: Value; label: string }[];
+  onChange: (value: Value) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <select
+        id={id}
+        className="select"
+        value={value}
+        onChange={(event) => {
+          const picked = options.find((option) => option.value === event.target.value);
+          if (picked) onChange(picked.value);
+        }}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 /** Client-side sorting for the small tables (organisations, roles). */
 export function compareValues(a: string | number | null, b: string | number | null): number {
   if (a === b) return 0;

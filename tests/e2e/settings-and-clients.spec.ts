@@ -126,6 +126,16 @@ test("a client registered for acme works with its one-time secret until it is re
   await expect(row.locator(".badge", { hasText: /^Revoked$/ })).toBeVisible();
   await expect(row.getByRole("button", { name: `Revoke ${CLIENT_ID}` })).toHaveCount(0);
 
+  // The status filter narrows the list to active or revoked clients.
+  const statusFilter = page.getByLabel("Status", { exact: true });
+  await statusFilter.selectOption("Active");
+  await expect(row).toHaveCount(0);
+  await statusFilter.selectOption("Revoked");
+  await expect(row).toBeVisible();
+  await expect(page.locator("table.clients-table tbody tr .badge", { hasText: /^Active$/ })).toHaveCount(0);
+  await statusFilter.selectOption("All statuses");
+  await expect(row).toBeVisible();
+
   // Revocation is announced to every instance at once (NOTIFY); allow the credential cache's short TTL.
   await expect.poll(async () => (await resolve()).status(), { timeout: 10_000 }).toBe(401);
 });

@@ -24,6 +24,7 @@ import {
   compareValues,
   type SortOrder,
   useClientPaging,
+  FilterSelect,
 } from "@/components/table-controls";
 import { toast } from "@/components/toast";
 import { OneTimeSecret } from "./one-time-secret";
@@ -31,6 +32,11 @@ import { RegisterClientDialog, clientAnchor } from "./register-client-dialog";
 
 type SortField = "clientId" | "organisation" | "status" | "createdAt" | "secretRotatedAt" | "lastUsedAt";
 type StatusFilter = "" | "ACTIVE" | "REVOKED";
+const STATUS_OPTIONS: readonly { value: StatusFilter; label: string }[] = [
+  { value: "", label: "All statuses" },
+  { value: "ACTIVE", label: "Active" },
+  { value: "REVOKED", label: "Revoked" },
+];
 
 function clientApi(clientId: string): string {
   return `/api/console/clients/${encodeURIComponent(clientId)}`;
@@ -303,22 +309,16 @@ export function ClientsManager({
                   paging.resetPage();
                 }}
               />
-              <label className="visually-hidden" htmlFor="client-status">
-                Status
-              </label>
-              <select
+              <FilterSelect
                 id="client-status"
-                className="select"
+                label="Status"
                 value={status}
-                onChange={(event) => {
-                  setStatus(event.target.value as StatusFilter);
+                options={STATUS_OPTIONS}
+                onChange={(value) => {
+                  setStatus(value);
                   paging.resetPage();
                 }}
-              >
-                <option value="">All statuses</option>
-                <option value="ACTIVE">Active</option>
-                <option value="REVOKED">Revoked</option>
-              </select>
+              />
               {registerButton}
             </div>
           </div>

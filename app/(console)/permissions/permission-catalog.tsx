@@ -14,10 +14,16 @@ import {
 import { BusyButton } from "@/components/dialog";
 import { LoadError } from "@/components/error-alert";
 import { formatDate, formatDateTime, plural } from "@/components/format";
-import { SearchBox } from "@/components/table-controls";
+import { FilterSelect, SearchBox } from "@/components/table-controls";
 import { toast } from "@/components/toast";
 
 type StatusFilter = "" | "active" | "deprecated" | "unused";
+const STATUS_OPTIONS: readonly { value: StatusFilter; label: string }[] = [
+  { value: "", label: "All keys" },
+  { value: "active", label: "Grantable" },
+  { value: "deprecated", label: "Deprecated" },
+  { value: "unused", label: "Held by no role" },
+];
 
 export function PermissionCatalog({
   initial,
@@ -152,20 +158,13 @@ export function PermissionCatalog({
               value={search}
               onChange={setSearch}
             />
-            <label htmlFor="permission-status" className="visually-hidden">
-              Show
-            </label>
-            <select
+            <FilterSelect
               id="permission-status"
-              className="select"
+              label="Show"
               value={status}
-              onChange={(event) => setStatus(event.target.value as StatusFilter)}
-            >
-              <option value="">All keys</option>
-              <option value="active">Grantable</option>
-              <option value="deprecated">Deprecated</option>
-              <option value="unused">Held by no role</option>
-            </select>
+              options={STATUS_OPTIONS}
+              onChange={setStatus}
+            />
           </div>
         </div>
         {groups.length === 0 ? (

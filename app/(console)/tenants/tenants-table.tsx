@@ -14,9 +14,17 @@ import {
   compareValues,
   type SortOrder,
   useClientPaging,
+  FilterSelect,
 } from "@/components/table-controls";
 import { StatusBadge } from "@/components/status-badge";
 import { CreateTenantDialog } from "./create-tenant-dialog";
+
+type StatusFilter = "" | "ACTIVE" | "DISABLED";
+const STATUS_OPTIONS: readonly { value: StatusFilter; label: string }[] = [
+  { value: "", label: "All statuses" },
+  { value: "ACTIVE", label: "Active" },
+  { value: "DISABLED", label: "Disabled" },
+];
 
 type SortField = "name" | "slug" | "status" | "roleCount" | "mappingCount" | "revision" | "updatedAt";
 
@@ -41,7 +49,7 @@ export function TenantsTable({
     initialData: initialTenants,
   });
   const [search, setSearch] = useState("");
-  const [status, setStatus] = useState<"" | "ACTIVE" | "DISABLED">("");
+  const [status, setStatus] = useState<StatusFilter>("");
   const [sort, setSort] = useState<SortField>("name");
   const [order, setOrder] = useState<SortOrder>("asc");
   const [creating, setCreating] = useState(false);
@@ -125,22 +133,16 @@ export function TenantsTable({
                   paging.resetPage();
                 }}
               />
-              <label className="visually-hidden" htmlFor="tenant-status">
-                Status
-              </label>
-              <select
+              <FilterSelect
                 id="tenant-status"
-                className="select"
+                label="Status"
                 value={status}
-                onChange={(event) => {
-                  setStatus(event.target.value as "" | "ACTIVE" | "DISABLED");
+                options={STATUS_OPTIONS}
+                onChange={(value) => {
+                  setStatus(value);
                   paging.resetPage();
                 }}
-              >
-                <option value="">All statuses</option>
-                <option value="ACTIVE">Active</option>
-                <option value="DISABLED">Disabled</option>
-              </select>
+              />
               {createButton}
             </div>
           </div>

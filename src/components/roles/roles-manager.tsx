@@ -29,9 +29,17 @@ import {
   compareValues,
   type SortOrder,
   useClientPaging,
+  FilterSelect,
 } from "../table-controls";
 import { toast } from "../toast";
 import { RoleEditorDialog, type RoleEditorTarget } from "./role-editor-dialog";
+
+type ScopeFilter = "" | "tenant" | "global";
+const SCOPE_OPTIONS: readonly { value: ScopeFilter; label: string }[] = [
+  { value: "", label: "All roles" },
+  { value: "tenant", label: "Organisation roles" },
+  { value: "global", label: "Global templates" },
+];
 
 export type RolesScope =
   | {
@@ -95,7 +103,7 @@ export function RolesManager({
   }, [meQuery.data, isTenant, scope]);
 
   const [search, setSearch] = useState("");
-  const [scopeFilter, setScopeFilter] = useState<"" | "tenant" | "global">("");
+  const [scopeFilter, setScopeFilter] = useState<ScopeFilter>("");
   const [sort, setSort] = useState<SortField>(isTenant ? "scope" : "name");
   const [order, setOrder] = useState<SortOrder>(isTenant ? "desc" : "asc");
   const [editing, setEditing] = useState<RoleEditorTarget | null>(null);
@@ -199,24 +207,16 @@ export function RolesManager({
                 }}
               />
               {isTenant && (
-                <>
-                  <label htmlFor="role-scope" className="visually-hidden">
-                    Scope
-                  </label>
-                  <select
-                    id="role-scope"
-                    className="select"
-                    value={scopeFilter}
-                    onChange={(event) => {
-                      setScopeFilter(event.target.value as "" | "tenant" | "global");
-                      paging.resetPage();
-                    }}
-                  >
-                    <option value="">All roles</option>
-                    <option value="tenant">Organisation roles</option>
-                    <option value="global">Global templates</option>
-                  </select>
-                </>
+                <FilterSelect
+                  id="role-scope"
+                  label="Scope"
+                  value={scopeFilter}
+                  options={SCOPE_OPTIONS}
+                  onChange={(value) => {
+                    setScopeFilter(value);
+                    paging.resetPage();
+                  }}
+                />
               )}
               {newButton}
             </div>

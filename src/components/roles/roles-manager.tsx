@@ -328,8 +328,12 @@ export function RolesManager({
                               )}
                             </>
                           ) : isBootstrap ? (
-                            <Link href="/roles" className="small">
-                              Edit in Role templates
+                            <Link
+                              href="/roles"
+                              className="small"
+                              aria-label={`Edit the global template ${role.name} under Role templates`}
+                            >
+                              Edit template
                             </Link>
                           ) : (
                             <span className="small muted">Read-only template</span>

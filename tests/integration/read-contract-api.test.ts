@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/server/db/client";
@@ -325,6 +325,15 @@ describe("technical client credentials", () => {
       [resolveRequest({ tenant: "acme", groups: ["ok"], extra: 1 }, auth), 400, /extra/],
       [resolveRequest("{not json", auth), 400, /not valid JSON/],
       [resolveRequest({ tenant: "acme", groups: ["a"] }, auth, "text/plain"), 415, /application\/json/],
+      [
+        new Request(`${BASE}/api/v1/resolve`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-encoding": "gzip", authorization: auth },
+          body: gzipSync(JSON.stringify({ tenant: "acme", groups: ["acme-auditors"] })),
+        }),
+        415,
+        /compressed/,
+      ],
       [
         resolveRequest(
           {

@@ -15,6 +15,7 @@ import {
   verify as cryptoVerify,
   type KeyObject,
 } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
@@ -899,6 +900,16 @@ describe("refusals: RFC 6749 errors, no token, nothing changed", () => {
       "invalid_request",
       { description: /repeated/ },
     );
+  });
+
+  it("a compressed body (invalid_request, 415)", async () => {
+    const form = exchangeForm(iamToken()).toString();
+    await expectRefusal(await post(gzipSync(form), { "content-encoding": "gzip" }), "invalid_request", {
+      status: 415,
+      description: /compressed/,
+    });
+    // Identity is no encoding at all: the same form goes through.
+    await issuedToken(await post(form, { "content-encoding": "identity" }));
   });
 
   it("a JSON body instead of a form (invalid_request)", async () => {

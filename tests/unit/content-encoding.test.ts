@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { acceptsGzip, encodeBody, GZIP_MIN_BYTES } from "@/server/http/content-encoding";
+import { acceptsGzip, bodyIsEncoded, encodeBody, GZIP_MIN_BYTES } from "@/server/http/content-encoding";
 
 describe("acceptsGzip", () => {
   it.each([
@@ -57,5 +57,20 @@ describe("encodeBody", () => {
     const small = Buffer.from('{"roles":["auditor"]}');
     expect(encodeBody(small, true)).toEqual({ body: small, gzip: false });
     expect(encodeBody(large, false)).toEqual({ body: large, gzip: false });
+  });
+});
+
+describe("bodyIsEncoded", () => {
+  it.each([
+    [null, false],
+    ["", false],
+    ["identity", false],
+    ["IDENTITY", false],
+    ["gzip", true],
+    ["br", true],
+    ["identity, gzip", true],
+    ["x-custom", true],
+  ])("reads Content-Encoding %j as compressed: %s", (header, expected) => {
+    expect(bodyIsEncoded(header)).toBe(expected);
   });
 });

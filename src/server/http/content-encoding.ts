@@ -33,6 +33,15 @@ export function acceptsGzip(header: string | null): boolean {
   return named ?? wildcard;
 }
 
+/** Whether a request declares its body compressed: any Content-Encoding other than identity. */
+export function bodyIsEncoded(contentEncoding: string | null): boolean {
+  if (contentEncoding === null) return false;
+  return contentEncoding.split(",").some((coding) => {
+    const name = coding.trim().toLowerCase();
+    return name !== "" && name !== "identity";
+  });
+}
+
 /** A response body and whether it is gzip-compressed. */
 export interface EncodedBody {
   body: Buffer;

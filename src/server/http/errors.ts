@@ -61,6 +61,17 @@ export class PayloadTooLargeError extends DomainError {
   }
 }
 
+/** A request body sent compressed (RFC 9110 §8.4 Content-Encoding): bodies are read as they are. */
+export class UnsupportedContentEncodingError extends DomainError {
+  constructor() {
+    super(
+      415,
+      "unsupported_content_encoding",
+      "The request body is compressed (Content-Encoding); send it uncompressed.",
+    );
+  }
+}
+
 export class UnsupportedMediaTypeError extends DomainError {
   constructor(expected: string) {
     super(415, "unsupported_media_type", `Send the body as ${expected}.`);

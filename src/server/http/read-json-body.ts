@@ -1,4 +1,5 @@
-import { UnsupportedMediaTypeError, ValidationError } from "./errors";
+import { bodyIsEncoded } from "./content-encoding";
+import { UnsupportedContentEncodingError, UnsupportedMediaTypeError, ValidationError } from "./errors";
 import { fromWebRequest, type MachineRequest } from "./machine-message";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -14,13 +15,17 @@ export function isJsonMediaType(contentType: string | null): boolean {
   );
 }
 
-/** Reads a JSON body with a size cap, before any parsing: 415 for other media types, 413 when too big. */
+/**
+ * Reads a JSON body with a size cap, before any parsing: 415 for other media types or a compressed
+ * body, 413 when too big.
+ */
 export async function readMachineJson(
   request: MachineRequest,
   limitBytes = DEFAULT_BODY_LIMIT,
 ): Promise<unknown> {
   if (!isJsonMediaType(request.header("content-type")))
     throw new UnsupportedMediaTypeError("application/json");
+  if (bodyIsEncoded(request.header("content-encoding"))) throw new UnsupportedContentEncodingError();
   const text = (await request.body(limitBytes)).toString("utf8");
   if (!/\S/.test(text)) throw new ValidationError("The request body is empty: send a JSON object.");
   try {

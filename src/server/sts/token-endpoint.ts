@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { claimValuesOf } from "../auth/claim-path";
+import { bodyIsEncoded } from "../http/content-encoding";
 import type { AppConfig } from "../config";
 import { secretMatches } from "../clients/client-secret";
 import { hashToken } from "./iam-token-verifier";
@@ -110,6 +111,13 @@ async function readForm(request: MachineRequest): Promise<URLSearchParams> {
     throw new OAuthError(
       "invalid_request",
       "Send the parameters form-encoded (application/x-www-form-urlencoded).",
+    );
+  }
+  if (bodyIsEncoded(request.header("content-encoding"))) {
+    throw new OAuthError(
+      "invalid_request",
+      "The request body is compressed (Content-Encoding); send the form uncompressed.",
+      415,
     );
   }
   if (Number(request.header("content-length") ?? "0") > MAX_BODY_BYTES) {

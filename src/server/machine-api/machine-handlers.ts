@@ -75,15 +75,15 @@ async function authenticate(request: MachineRequest): Promise<MachineCaller> {
   return caller;
 }
 
-const RESOLVE_HEADERS = { ...JSON_HEADERS, vary: "accept-encoding" };
-const RESOLVE_GZIP_HEADERS = { ...RESOLVE_HEADERS, "content-encoding": "gzip" };
+const VARYING_JSON_HEADERS = { ...JSON_HEADERS, vary: "accept-encoding" };
+const GZIP_JSON_HEADERS = { ...VARYING_JSON_HEADERS, "content-encoding": "gzip" };
 
 /**
  * The JSON response for an encoded answer; it varies with Accept-Encoding either way. Headers are
  * copied with Object.assign: an object spread per response costs microseconds on this path.
  */
 function jsonResponse(answer: EncodedBody, extra?: Record<string, string>): MachineResponse {
-  const headers = Object.assign({}, answer.gzip ? RESOLVE_GZIP_HEADERS : RESOLVE_HEADERS, extra);
+  const headers = Object.assign({}, answer.gzip ? GZIP_JSON_HEADERS : VARYING_JSON_HEADERS, extra);
   return { status: 200, headers, body: answer.body };
 }
 

@@ -59,6 +59,41 @@ describe("AnswerCache", () => {
   });
 });
 
+describe("AnswerCache.answer", () => {
+  const role = { id: "r", key: "role", permissions: [{ permissionKey: "P" }] };
+  const index = buildTenantIndex({
+    tenant: { id: "t", slug: "t", name: "T", status: "ACTIVE", revision: 1 },
+    mappings: [
+      { id: "a", subject: "a", subjectType: "GROUP", expiresAt: new Date(5_000), role },
+      { id: "b", subject: "b", subjectType: "GROUP", expiresAt: null, role },
+    ],
+    bitRows: [],
+  });
+
+  it("builds an answer once and keeps it until the index's next mapping expiry", () => {
+    const cache = textCache(1 << 20);
+    let builds = 0;
+    const ask = (now: number, subjects = ["a", "b"]) =>
+      cache.answer(index, "GROUP", subjects, "plain", now, () => `answer ${(builds += 1)}`);
+    expect(ask(1_000)).toBe("answer 1");
+    expect(ask(4_999)).toBe("answer 1");
+    expect(ask(4_999, ["b", "a"])).toBe("answer 2");
+    expect(builds).toBe(2);
+    // At the expiry the same question is answered afresh.
+    expect(ask(5_000)).toBe("answer 3");
+    expect(ask(9_000)).toBe("answer 3");
+  });
+
+  it("builds every answer when disabled", () => {
+    const off = textCache(0);
+    let builds = 0;
+    off.answer(index, "GROUP", ["a"], "plain", 0, () => `answer ${(builds += 1)}`);
+    off.answer(index, "GROUP", ["a"], "plain", 0, () => `answer ${(builds += 1)}`);
+    expect(builds).toBe(2);
+    expect(off.size).toBe(0);
+  });
+});
+
 describe("nextExpiry", () => {
   it("finds the first mapping expiry after an instant", () => {
     const role = { id: "r", key: "role", permissions: [{ permissionKey: "P" }] };

@@ -17,9 +17,9 @@ import { readMachineJson } from "../http/read-json-body";
 import { parseInput } from "../shared/parse-input";
 import { subjectListSchema } from "../mappings/mapping.types";
 import { buildSnapshot, type TenantSnapshot } from "../sts/build-snapshot";
-import { AnswerCache } from "../sts/answer-cache";
+import type { AnswerCache } from "../sts/answer-cache";
 import { explainAccessJson, resolveAccess } from "../sts/resolve-permissions";
-import { nextExpiry, type SubjectType, type TenantIndex } from "../sts/tenant-index";
+import type { SubjectType, TenantIndex } from "../sts/tenant-index";
 import { authenticateMachine, authorizeTenantRead, callerLabel, type MachineCaller } from "./machine-auth";
 import { getMachineRuntime, type MachineRuntime } from "./machine-runtime";
 
@@ -101,15 +101,12 @@ function answerFor(
 ): EncodedBody {
   const now = Date.now();
   const kind = `${provenance ? "provenance" : "plain"}${gzip ? "+gzip" : ""}`;
-  const key = answers.enabled ? AnswerCache.key(index.generation, subjectType, subjects, kind) : "";
-  const remembered = answers.enabled ? answers.get(key, now) : undefined;
-  if (remembered) return remembered;
-  const json = provenance
-    ? explainAccessJson(index, subjectType, subjects, now)
-    : Buffer.from(JSON.stringify(resolveAccess(index, subjectType, subjects, now)));
-  const answer = encodeBody(json, gzip);
-  if (answers.enabled) answers.set(key, answer, nextExpiry(index, now));
-  return answer;
+  return answers.answer(index, subjectType, subjects, kind, now, () => {
+    const json = provenance
+      ? explainAccessJson(index, subjectType, subjects, now)
+      : Buffer.from(JSON.stringify(resolveAccess(index, subjectType, subjects, now)));
+    return encodeBody(json, gzip);
+  });
 }
 
 export async function resolveEndpoint(request: MachineRequest): Promise<MachineResponse> {

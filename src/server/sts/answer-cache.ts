@@ -7,6 +7,8 @@
  * it was built, since from then the same question has another answer. Bounded in bytes; least
  * recently used answers leave first.
  */
+import { nextExpiry, type SubjectType, type TenantIndex } from "./tenant-index";
+
 interface Entry<T> {
   value: T;
   /** Epoch ms after which the answer may be wrong (a grant in it, or ruled out by it, expired). */
@@ -37,6 +39,27 @@ export class AnswerCache<T> {
     kind: string,
   ): string {
     return `${indexGeneration}\u0000${subjectType}\u0000${kind}\u0000${subjects.join("\u0000")}`;
+  }
+
+  /**
+   * The answer to a question about `index`: the remembered one while it holds, else `build()`'s,
+   * remembered until the index's next mapping expiry. Built every time when the cache is disabled.
+   */
+  answer(
+    index: TenantIndex,
+    subjectType: SubjectType,
+    subjects: readonly string[],
+    kind: string,
+    now: number,
+    build: () => T,
+  ): T {
+    if (!this.enabled) return build();
+    const key = AnswerCache.key(index.generation, subjectType, subjects, kind);
+    const known = this.get(key, now);
+    if (known !== undefined) return known;
+    const value = build();
+    this.set(key, value, nextExpiry(index, now));
+    return value;
   }
 
   /** The answer remembered for the question, if it still holds at `now`. */

@@ -5,7 +5,7 @@
  */
 import { AnswerCache } from "./answer-cache";
 import { resolveAccess } from "./resolve-permissions";
-import { nextExpiry, type SubjectType, type TenantIndex } from "./tenant-index";
+import type { SubjectType, TenantIndex } from "./tenant-index";
 
 export interface GrantClaims {
   /** Members of the payload object, without braces. */
@@ -22,16 +22,13 @@ export function grantClaims(
   subjects: readonly string[],
   now = Date.now(),
 ): GrantClaims {
-  const key = AnswerCache.key(index.generation, subjectType, subjects, "claims");
-  const known = remembered.get(key, now);
-  if (known) return known;
-  const access = resolveAccess(index, subjectType, subjects, now);
-  const bitmask =
-    access.bitmask === undefined ? "" : `,"permissionsBitmask":${JSON.stringify(access.bitmask)}`;
-  const granted = {
-    json: `"roles":${JSON.stringify(access.roles)},"permissions":${JSON.stringify(access.permissions)}${bitmask}`,
-    permissionCount: access.permissions.length,
-  };
-  remembered.set(key, granted, nextExpiry(index, now));
-  return granted;
+  return remembered.answer(index, subjectType, subjects, "claims", now, () => {
+    const access = resolveAccess(index, subjectType, subjects, now);
+    const bitmask =
+      access.bitmask === undefined ? "" : `,"permissionsBitmask":${JSON.stringify(access.bitmask)}`;
+    return {
+      json: `"roles":${JSON.stringify(access.roles)},"permissions":${JSON.stringify(access.permissions)}${bitmask}`,
+      permissionCount: access.permissions.length,
+    };
+  });
 }

@@ -4,14 +4,16 @@ import { fromWebRequest, type MachineRequest } from "./machine-message";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-/** Whether a Content-Type names application/json (any case, parameters such as charset allowed). */
-export function isJsonMediaType(contentType: string | null): boolean {
+/**
+ * Whether a Content-Type names `mediaType` (lower case): any case, parameters such as charset
+ * allowed. The exact value, the common case, is answered without taking the header apart.
+ */
+export function hasMediaType(contentType: string | null, mediaType: string): boolean {
   if (contentType === null) return false;
-  if (contentType === "application/json") return true;
+  if (contentType === mediaType) return true;
   const semicolon = contentType.indexOf(";");
   return (
-    (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() ===
-    "application/json"
+    (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() === mediaType
   );
 }
 
@@ -23,7 +25,7 @@ export async function readMachineJson(
   request: MachineRequest,
   limitBytes = DEFAULT_BODY_LIMIT,
 ): Promise<unknown> {
-  if (!isJsonMediaType(request.header("content-type")))
+  if (!hasMediaType(request.header("content-type"), "application/json"))
     throw new UnsupportedMediaTypeError("application/json");
   if (bodyIsEncoded(request.header("content-encoding"))) throw new UnsupportedContentEncodingError();
   const text = (await request.body(limitBytes)).toString("utf8");

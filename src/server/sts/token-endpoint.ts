@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { claimValuesOf } from "../auth/claim-path";
 import { bodyIsEncoded } from "../http/content-encoding";
+import { hasMediaType } from "../http/read-json-body";
 import type { AppConfig } from "../config";
 import { secretMatches } from "../clients/client-secret";
 import { hashToken } from "./iam-token-verifier";
@@ -106,8 +107,7 @@ async function readLimitedText(request: MachineRequest): Promise<string> {
 }
 
 async function readForm(request: MachineRequest): Promise<URLSearchParams> {
-  const type = (request.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") {
+  if (!hasMediaType(request.header("content-type"), "application/x-www-form-urlencoded")) {
     throw new OAuthError(
       "invalid_request",
       "Send the parameters form-encoded (application/x-www-form-urlencoded).",

@@ -77,7 +77,6 @@ export function claimsFor(
   return claims;
 }
 
-/** Generates the IdP's signing key set (RS256 and EdDSA) once; callers persist it. */
 export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const issuer = `http://localhost:${options.port}`;
   const claimScopes = [
